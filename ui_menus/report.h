@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * report.h — one model of a report, three renderings (text, CSV, JSON).
+ *
+ * Each engine's report builder fills tables; the renderer decides how they
+ * look.  That way the three formats can never disagree on a number, and a
+ * new column appears everywhere at once.
+ *
+ * A report is an ordered list of sections.  A section is a table with one
+ * of three shapes:
+ *   LIST    — JSON array of objects; text: aligned table; CSV: rows.
+ *   RECORD  — exactly one row; JSON object; text: "Heading: value" lines.
+ *   KEYED   — JSON object whose keys are the first column's values and
+ *             whose values are objects of the other columns.
+ *   VALUES  — one column; JSON array of plain values.
+ * A cell may hold a nested table (for example a destination's ports): JSON
+ * nests it, CSV prints it as its own table whose rows carry the parent
+ * row's first column, text prints it indented under the parent row.
+ *
+ * Nothing here includes epan: reports are built and tested without Wireshark.
+ */
+#ifndef TRIAGE_REPORT_H
+#define TRIAGE_REPORT_H
+
+#include <glib.h>
+#include <stdio.h>
+#include "../tap/packet_facts.h"
+
+typedef enum {
+    TRIAGE_FORMAT_TEXT,
+    TRIAGE_FORMAT_CSV,
+    TRIAGE_FORMAT_JSON,
+} triage_format;
+
+typedef enum {
+    TRIAGE_SHAPE_LIST,
+    TRIAGE_SHAPE_RECORD,
+    TRIAGE_SHAPE_KEYED,
+    TRIAGE_SHAPE_VALUES,
+} triage_table_shape;
+
+typedef enum {
+    TRIAGE_CELL_INTEGER,      /* gint64; JSON number */
+    TRIAGE_CELL_DURATION,     /* triage_time difference; JSON seconds number "0.042415000" */
+    TRIAGE_CELL_TIMESTAMP,    /* absolute triage_time; JSON string "1700000000.123456789" */
+    TRIAGE_CELL_STRING,       /* JSON string */
+    TRIAGE_CELL_BOOLEAN,      /* JSON true/false */
+    TRIAGE_CELL_INTEGER_LIST, /* JSON array of numbers; text "1,2,3" */
+    TRIAGE_CELL_TABLE,        /* a nested table */
+} triage_cell_type;
+
+typedef struct triage_table triage_table;
+typedef struct triage_report triage_report;
+
+/* name is the JSON key and CSV table name ("servers"); title is the
+ * heading in text output ("Per server"). */
+triage_table *triage_table_new(const char *name, const char *title, triage_table_shape shape);
+void triage_table_free(triage_table *table);
+/* key: JSON key and CSV header; heading: text column heading. */
+void triage_table_add_column(triage_table *table, const char *key, const char *heading,
+                             triage_cell_type type);
+/* Rows are filled left to right, one call per column, in column order. */
+void triage_table_begin_row(triage_table *table);
+void triage_table_add_integer(triage_table *table, gint64 value);
+void triage_table_add_duration(triage_table *table, triage_time duration);
+void triage_table_add_timestamp(triage_table *table, triage_time timestamp);
+void triage_table_add_string(triage_table *table, const char *value); /* NULL = null */
+void triage_table_add_boolean(triage_table *table, gboolean value);
+void triage_table_add_integer_list(triage_table *table, const gint64 *values, guint count);
+void triage_table_add_table(triage_table *table, triage_table *nested); /* takes ownership */
+/* A missing value (JSON null, empty in text and CSV) for any column type. */
+void triage_table_add_null(triage_table *table);
+guint triage_table_row_count(const triage_table *table);
+/* A line printed under the table in text output only (explanations, "N more
+ * not shown").  JSON and CSV carry facts as data, not prose. */
+void triage_table_add_footnote(triage_table *table, const char *text);
+
+/* name: "rtt", "policy", "dests".  filter may be NULL. */
+triage_report *triage_report_new(const char *name, const char *title, const char *filter);
+void triage_report_free(triage_report *report);
+void triage_report_set_capture(triage_report *report, guint64 packets, triage_time first,
+                               triage_time last);
+void triage_report_add_table(triage_report *report, triage_table *table); /* takes ownership */
+
+/* Renders several reports as one document: JSON prints the single
+ * {"schema":1,...,"reports":[...]} object of DESIGN §5, CSV one stream,
+ * text one block per report. */
+void triage_reports_write(FILE *out, triage_format format, triage_report *const *reports,
+                          guint count, const char *version);
+
+/* "0.042415000" — seconds with nanosecond precision, for any format. */
+void triage_format_duration(triage_time duration, char *buffer, gsize size);
+/* "1700000000.123456789" */
+void triage_format_timestamp(triage_time timestamp, char *buffer, gsize size);
+
+#endif
