@@ -1,0 +1,484 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * handshake.c — the per-stream handshake state machine of handshake.h.
+ *
+ * Every segment of a stream passes through here, so the path is short:
+ * an array index, a few flag tests, at most two subtractions.  Nothing is
+ * allocated except when a new highest stream grows the array.
+ */
+#include <string.h>
+
+#include "handshake.h"
+
+/* Keeping the record small is what lets a million connections fit. */
+G_STATIC_ASSERT(sizeof(triage_handshake) <= 96);
+
+/* triage_handshake.progress bits: what has been seen so far. */
+enum {
+    PROGRESS_SEEN = 1 << 0,              /* the record is in use */
+    PROGRESS_OPENED_BY_SYN = 1 << 1,     /* first packet was the client's SYN */
+    PROGRESS_OPENED_BY_SYNACK = 1 << 2,  /* first packet was the server's SYN/ACK */
+    PROGRESS_SYN_REPEATED = 1 << 3,      /* a second SYN before the first SYN/ACK */
+    PROGRESS_SYNACK_SEEN = 1 << 4,
+    PROGRESS_SYNACK_REPEATED = 1 << 5,   /* a second SYN/ACK before the ACK */
+    PROGRESS_ACK_SEEN = 1 << 6,
+    PROGRESS_REFUSED = 1 << 7,           /* server RST before any SYN/ACK */
+    PROGRESS_CLIENT_RESET = 1 << 8,      /* client RST after the SYN/ACK, before the ACK */
+    PROGRESS_SYN_SYNACK_MEASURED = 1 << 9,
+    PROGRESS_SYNACK_ACK_MEASURED = 1 << 10,
+    PROGRESS_SETUP_MEASURED = 1 << 11,
+};
+
+#define PROGRESS_OPENED (PROGRESS_OPENED_BY_SYN | PROGRESS_OPENED_BY_SYNACK)
+
+/* Anomalies after which no time of the connection means a round trip. */
+#define ANOMALIES_SPOILING_TIMES (TRIAGE_ANOMALY_TIME_BACKWARDS | TRIAGE_ANOMALY_SIMULTANEOUS_OPEN)
+
+struct triage_handshake_engine {
+    GArray *records;            /* of triage_handshake, indexed by tcp.stream */
+    guint32 max_connections;    /* 0 = no bound */
+    guint64 untracked_connections;
+    guint64 untracked_segments;
+    gboolean any_untracked;
+    guint32 highest_untracked_stream;
+};
+
+const char *triage_handshake_outcome_name(triage_handshake_outcome outcome)
+{
+    switch (outcome) {
+    case TRIAGE_OUTCOME_PENDING: return "pending";
+    case TRIAGE_OUTCOME_COMPLETED: return "completed";
+    case TRIAGE_OUTCOME_REFUSED: return "refused";
+    case TRIAGE_OUTCOME_UNANSWERED: return "unanswered";
+    case TRIAGE_OUTCOME_INCOMPLETE: return "incomplete";
+    case TRIAGE_OUTCOME_CLIENT_RESET: return "client_reset";
+    case TRIAGE_OUTCOME_SYNACK_ONLY: return "synack_only";
+    case TRIAGE_OUTCOME_NO_HANDSHAKE: return "no_handshake";
+    }
+    return "unknown";
+}
+
+const char *triage_leg_name(triage_leg leg)
+{
+    switch (leg) {
+    case TRIAGE_LEG_SYN_SYNACK: return "syn_synack";
+    case TRIAGE_LEG_SYNACK_ACK: return "synack_ack";
+    case TRIAGE_LEG_HANDSHAKE: return "handshake";
+    case TRIAGE_LEG_SETUP: return "setup";
+    }
+    return "unknown";
+}
+
+const char *triage_handshake_anomaly_name(guint anomaly_bit)
+{
+    switch (anomaly_bit) {
+    case TRIAGE_ANOMALY_TIME_BACKWARDS: return "time_backwards";
+    case TRIAGE_ANOMALY_SIMULTANEOUS_OPEN: return "simultaneous_open";
+    case TRIAGE_ANOMALY_LATE_SYN: return "late_syn";
+    case TRIAGE_ANOMALY_SYN_WITH_PAYLOAD: return "syn_with_payload";
+    case TRIAGE_ANOMALY_ACK_MISMATCH: return "ack_mismatch";
+    }
+    return NULL;
+}
+
+/* --- The state machine --------------------------------------------------- */
+
+static gboolean has(const triage_handshake *handshake, guint progress_bits)
+{
+    return (handshake->progress & progress_bits) != 0;
+}
+
+static gboolean is_under_way(const triage_handshake *handshake)
+{
+    /* Completed, or joined mid-stream: any SYN from now on starts
+     * something this record does not measure. */
+    return has(handshake, PROGRESS_ACK_SEEN) || !has(handshake, PROGRESS_OPENED);
+}
+
+static gboolean segment_is_from_client(const triage_handshake *handshake,
+                                       const triage_tcp_segment *segment)
+{
+    /* tcp.stream fixes the address and port pair, so the ports alone tell
+     * the direction unless both sides use the same port. */
+    if (handshake->client_port != handshake->server_port)
+        return segment->source_port == handshake->client_port;
+    return memcmp(&segment->source, &handshake->client, sizeof handshake->client) == 0;
+}
+
+/* Stores end - start in *slot when it is a duration; a negative one means
+ * the clock ran backwards, which is flagged and never stored. */
+static gboolean close_measurement(triage_handshake *handshake, triage_time *slot, triage_time end)
+{
+    triage_time duration = end - *slot;
+
+    if (duration < 0) {
+        handshake->anomalies |= TRIAGE_ANOMALY_TIME_BACKWARDS;
+        *slot = 0;
+        return FALSE;
+    }
+    *slot = duration;
+    return TRUE;
+}
+
+/* A retransmission replaces the opening moment of a leg; one stamped
+ * before its predecessor means the clock ran backwards. */
+static void reopen_measurement(triage_handshake *handshake, triage_time *slot, triage_time start)
+{
+    if (start < *slot)
+        handshake->anomalies |= TRIAGE_ANOMALY_TIME_BACKWARDS;
+    *slot = start;
+}
+
+static void on_client_syn(triage_handshake *handshake, const triage_tcp_segment *segment)
+{
+    if (is_under_way(handshake) || has(handshake, PROGRESS_CLIENT_RESET)) {
+        handshake->anomalies |= TRIAGE_ANOMALY_LATE_SYN;
+        return;
+    }
+    /* Once the SYN/ACK is out, leg 1 is closed: a SYN retransmitted now
+     * (the client missed the SYN/ACK) changes no measurement. */
+    if (has(handshake, PROGRESS_SYNACK_SEEN) || has(handshake, PROGRESS_OPENED_BY_SYNACK))
+        return;
+    if (segment->payload_length > 0)
+        handshake->anomalies |= TRIAGE_ANOMALY_SYN_WITH_PAYLOAD;
+    if (handshake->first_syn_frame == 0) {
+        handshake->first_syn_frame = segment->frame;
+        handshake->setup_slot = segment->time;
+        handshake->syn_synack_slot = segment->time;
+    } else {
+        handshake->progress |= PROGRESS_SYN_REPEATED;
+        reopen_measurement(handshake, &handshake->syn_synack_slot, segment->time);
+    }
+    handshake->syn_frame = segment->frame;
+}
+
+static void on_server_syn(triage_handshake *handshake)
+{
+    if (is_under_way(handshake))
+        handshake->anomalies |= TRIAGE_ANOMALY_LATE_SYN;
+    else if (!has(handshake, PROGRESS_SYNACK_SEEN))
+        handshake->anomalies |= TRIAGE_ANOMALY_SIMULTANEOUS_OPEN;
+}
+
+static void on_server_synack(triage_handshake *handshake, const triage_tcp_segment *segment)
+{
+    if (!has(handshake, PROGRESS_OPENED)) {
+        handshake->anomalies |= TRIAGE_ANOMALY_LATE_SYN;
+        return;
+    }
+    if (has(handshake, PROGRESS_ACK_SEEN | PROGRESS_CLIENT_RESET))
+        return;
+    if (!has(handshake, PROGRESS_SYNACK_SEEN)) {
+        handshake->progress |= PROGRESS_SYNACK_SEEN;
+        handshake->synack_frame = segment->frame;
+        if (has(handshake, PROGRESS_OPENED_BY_SYN)
+            && close_measurement(handshake, &handshake->syn_synack_slot, segment->time)) {
+            handshake->progress |= PROGRESS_SYN_SYNACK_MEASURED;
+            /* Karn: only a closed leg can be ambiguous. */
+            if (has(handshake, PROGRESS_SYN_REPEATED))
+                handshake->ambiguity |= TRIAGE_AMBIGUOUS_SYN_RETRANSMITTED;
+        }
+        handshake->synack_ack_slot = segment->time;
+    } else {
+        handshake->progress |= PROGRESS_SYNACK_REPEATED;
+        reopen_measurement(handshake, &handshake->synack_ack_slot, segment->time);
+    }
+    handshake->synack_ack_opening_frame = segment->frame;
+    handshake->synack_seq = segment->seq;
+}
+
+static void on_client_ack(triage_handshake *handshake, const triage_tcp_segment *segment)
+{
+    if (!has(handshake, PROGRESS_SYNACK_SEEN) || has(handshake, PROGRESS_ACK_SEEN | PROGRESS_CLIENT_RESET))
+        return;
+    /* Unsigned arithmetic: the sequence space wraps. */
+    if (segment->ack != (guint32)(handshake->synack_seq + 1u)) {
+        handshake->anomalies |= TRIAGE_ANOMALY_ACK_MISMATCH;
+        return;
+    }
+    handshake->progress |= PROGRESS_ACK_SEEN;
+    handshake->ack_frame = segment->frame;
+    if (close_measurement(handshake, &handshake->synack_ack_slot, segment->time)) {
+        handshake->progress |= PROGRESS_SYNACK_ACK_MEASURED;
+        if (has(handshake, PROGRESS_SYNACK_REPEATED))
+            handshake->ambiguity |= TRIAGE_AMBIGUOUS_SYNACK_RETRANSMITTED;
+    }
+    if (has(handshake, PROGRESS_OPENED_BY_SYN)
+        && close_measurement(handshake, &handshake->setup_slot, segment->time))
+        handshake->progress |= PROGRESS_SETUP_MEASURED;
+}
+
+static void on_reset(triage_handshake *handshake, const triage_tcp_segment *segment, gboolean from_client)
+{
+    if (is_under_way(handshake))
+        return;  /* an ordinary end of a connection */
+    if (from_client) {
+        /* Before the SYN/ACK the client merely gave up waiting: unanswered. */
+        if (!has(handshake, PROGRESS_SYNACK_SEEN) || has(handshake, PROGRESS_CLIENT_RESET))
+            return;
+        handshake->progress |= PROGRESS_CLIENT_RESET;
+    } else {
+        /* After its SYN/ACK the server merely withdrew it: incomplete. */
+        if (has(handshake, PROGRESS_SYNACK_SEEN | PROGRESS_REFUSED))
+            return;
+        handshake->progress |= PROGRESS_REFUSED;
+    }
+    handshake->reset_frame = segment->frame;
+}
+
+static void set_roles(triage_handshake *handshake, const triage_tcp_segment *segment, gboolean sender_is_client)
+{
+    const triage_address *client = sender_is_client ? &segment->source : &segment->destination;
+    const triage_address *server = sender_is_client ? &segment->destination : &segment->source;
+
+    handshake->client = *client;
+    handshake->server = *server;
+    handshake->client_port = sender_is_client ? segment->source_port : segment->destination_port;
+    handshake->server_port = sender_is_client ? segment->destination_port : segment->source_port;
+}
+
+static void open_record(triage_handshake *handshake, const triage_tcp_segment *segment)
+{
+    guint16 flags = segment->flags;
+    gboolean syn = (flags & (TRIAGE_TCP_SYN | TRIAGE_TCP_RST)) == TRIAGE_TCP_SYN;
+    gboolean synack_opens = syn && (flags & TRIAGE_TCP_ACK) != 0;
+
+    memset(handshake, 0, sizeof *handshake);
+    handshake->progress = PROGRESS_SEEN;
+    /* With no handshake packet the roles are unknown: the first sender
+     * stands in for the client, as in the corpus ground truth. */
+    set_roles(handshake, segment, !synack_opens);
+    if (synack_opens)
+        handshake->progress |= PROGRESS_OPENED_BY_SYNACK;
+    else if (syn)
+        handshake->progress |= PROGRESS_OPENED_BY_SYN;
+}
+
+static void advance(triage_handshake *handshake, const triage_tcp_segment *segment)
+{
+    guint16 flags = segment->flags;
+    gboolean from_client = segment_is_from_client(handshake, segment);
+
+    if (flags & TRIAGE_TCP_RST) {
+        on_reset(handshake, segment, from_client);
+    } else if (flags & TRIAGE_TCP_SYN) {
+        if (!(flags & TRIAGE_TCP_ACK))
+            from_client ? on_client_syn(handshake, segment) : on_server_syn(handshake);
+        else if (!from_client)
+            on_server_synack(handshake, segment);
+        /* The client's own SYN/ACK only happens in a simultaneous open,
+         * already flagged by the server's SYN. */
+    } else if ((flags & TRIAGE_TCP_ACK) && from_client) {
+        on_client_ack(handshake, segment);
+    }
+}
+
+static triage_handshake_outcome outcome_of(const triage_handshake *handshake, gboolean capture_ended)
+{
+    if (!has(handshake, PROGRESS_OPENED))
+        return TRIAGE_OUTCOME_NO_HANDSHAKE;
+    if (has(handshake, PROGRESS_OPENED_BY_SYNACK))
+        return TRIAGE_OUTCOME_SYNACK_ONLY;
+    if (has(handshake, PROGRESS_ACK_SEEN))
+        return TRIAGE_OUTCOME_COMPLETED;
+    if (has(handshake, PROGRESS_CLIENT_RESET))
+        return TRIAGE_OUTCOME_CLIENT_RESET;
+    if (has(handshake, PROGRESS_SYNACK_SEEN))
+        return capture_ended ? TRIAGE_OUTCOME_INCOMPLETE : TRIAGE_OUTCOME_PENDING;
+    if (has(handshake, PROGRESS_REFUSED))
+        return TRIAGE_OUTCOME_REFUSED;
+    return capture_ended ? TRIAGE_OUTCOME_UNANSWERED : TRIAGE_OUTCOME_PENDING;
+}
+
+/* --- The engine -------------------------------------------------------------- */
+
+triage_handshake_engine *triage_handshake_engine_new(guint32 max_connections)
+{
+    triage_handshake_engine *engine = g_new0(triage_handshake_engine, 1);
+
+    engine->records = g_array_new(FALSE, TRUE, sizeof(triage_handshake));
+    engine->max_connections = max_connections;
+    return engine;
+}
+
+void triage_handshake_engine_free(triage_handshake_engine *engine)
+{
+    if (engine == NULL)
+        return;
+    g_array_free(engine->records, TRUE);
+    g_free(engine);
+}
+
+void triage_handshake_engine_reset(triage_handshake_engine *engine)
+{
+    g_array_set_size(engine->records, 0);
+    engine->untracked_connections = 0;
+    engine->untracked_segments = 0;
+    engine->any_untracked = FALSE;
+    engine->highest_untracked_stream = 0;
+}
+
+static gboolean is_tracked_stream(const triage_handshake_engine *engine, guint32 stream)
+{
+    /* G_MAXUINT32 would overflow the array length. */
+    if (stream == G_MAXUINT32)
+        return FALSE;
+    return engine->max_connections == 0 || stream < engine->max_connections;
+}
+
+static void count_untracked(triage_handshake_engine *engine, guint32 stream)
+{
+    engine->untracked_segments++;
+    /* tcp.stream numbers grow in order of first sight, so a stream above
+     * every one counted so far is a new connection. */
+    if (!engine->any_untracked || stream > engine->highest_untracked_stream) {
+        engine->untracked_connections++;
+        engine->highest_untracked_stream = stream;
+        engine->any_untracked = TRUE;
+    }
+}
+
+const triage_handshake *triage_handshake_engine_add_segment(triage_handshake_engine *engine,
+                                                            const triage_tcp_segment *segment)
+{
+    triage_handshake *handshake;
+
+    if (!is_tracked_stream(engine, segment->stream)) {
+        count_untracked(engine, segment->stream);
+        return NULL;
+    }
+    if (segment->stream >= engine->records->len)
+        g_array_set_size(engine->records, segment->stream + 1);  /* new records are zeroed */
+    handshake = &g_array_index(engine->records, triage_handshake, segment->stream);
+    if (!has(handshake, PROGRESS_SEEN))
+        open_record(handshake, segment);
+    advance(handshake, segment);
+    handshake->outcome = outcome_of(handshake, FALSE);
+    return handshake;
+}
+
+const triage_handshake *triage_handshake_engine_get(const triage_handshake_engine *engine, guint32 stream)
+{
+    const triage_handshake *handshake;
+
+    if (stream >= engine->records->len)
+        return NULL;
+    handshake = &g_array_index(engine->records, triage_handshake, stream);
+    return has(handshake, PROGRESS_SEEN) ? handshake : NULL;
+}
+
+guint32 triage_handshake_engine_stream_count(const triage_handshake_engine *engine)
+{
+    return engine->records->len;
+}
+
+guint64 triage_handshake_engine_untracked_connections(const triage_handshake_engine *engine)
+{
+    return engine->untracked_connections;
+}
+
+guint64 triage_handshake_engine_untracked_segments(const triage_handshake_engine *engine)
+{
+    return engine->untracked_segments;
+}
+
+void triage_handshake_engine_finish(triage_handshake_engine *engine)
+{
+    for (guint i = 0; i < engine->records->len; i++) {
+        triage_handshake *handshake = &g_array_index(engine->records, triage_handshake, i);
+
+        if (has(handshake, PROGRESS_SEEN))
+            handshake->outcome = outcome_of(handshake, TRUE);
+    }
+}
+
+/* --- Reading a record ------------------------------------------------------ */
+
+triage_handshake_outcome triage_handshake_get_outcome(const triage_handshake *handshake)
+{
+    return (triage_handshake_outcome)handshake->outcome;
+}
+
+gboolean triage_handshake_leg_value(const triage_handshake *handshake, triage_leg leg, triage_time *out)
+{
+    /* In a simultaneous open neither SYN/ACK answers one SYN alone, so the
+     * legs are no round trips; setup is still what the user waited. */
+    gboolean legs_meaningful = (handshake->anomalies & TRIAGE_ANOMALY_SIMULTANEOUS_OPEN) == 0;
+    gboolean syn_synack = legs_meaningful && has(handshake, PROGRESS_SYN_SYNACK_MEASURED);
+    gboolean synack_ack = legs_meaningful && has(handshake, PROGRESS_SYNACK_ACK_MEASURED);
+
+    switch (leg) {
+    case TRIAGE_LEG_SYN_SYNACK:
+        if (!syn_synack)
+            return FALSE;
+        *out = handshake->syn_synack_slot;
+        return TRUE;
+    case TRIAGE_LEG_SYNACK_ACK:
+        if (!synack_ack)
+            return FALSE;
+        *out = handshake->synack_ack_slot;
+        return TRUE;
+    case TRIAGE_LEG_HANDSHAKE:
+        if (!syn_synack || !synack_ack)
+            return FALSE;
+        *out = handshake->syn_synack_slot + handshake->synack_ack_slot;
+        return TRUE;
+    case TRIAGE_LEG_SETUP:
+        if (!has(handshake, PROGRESS_SETUP_MEASURED))
+            return FALSE;
+        *out = handshake->setup_slot;
+        return TRUE;
+    }
+    return FALSE;
+}
+
+guint triage_handshake_ambiguity(const triage_handshake *handshake)
+{
+    return handshake->ambiguity;
+}
+
+gboolean triage_handshake_leg_is_ambiguous(const triage_handshake *handshake, triage_leg leg)
+{
+    switch (leg) {
+    case TRIAGE_LEG_SYN_SYNACK:
+        return (handshake->ambiguity & TRIAGE_AMBIGUOUS_SYN_RETRANSMITTED) != 0;
+    case TRIAGE_LEG_SYNACK_ACK:
+        return (handshake->ambiguity & TRIAGE_AMBIGUOUS_SYNACK_RETRANSMITTED) != 0;
+    case TRIAGE_LEG_HANDSHAKE:
+        return handshake->ambiguity != 0;
+    case TRIAGE_LEG_SETUP:
+        break;
+    }
+    return FALSE;
+}
+
+guint triage_handshake_anomalies(const triage_handshake *handshake)
+{
+    return handshake->anomalies;
+}
+
+gboolean triage_handshake_leg_in_statistics(const triage_handshake *handshake, triage_leg leg)
+{
+    triage_time unused;
+
+    return triage_handshake_leg_value(handshake, leg, &unused)
+        && !triage_handshake_leg_is_ambiguous(handshake, leg)
+        && (handshake->anomalies & ANOMALIES_SPOILING_TIMES) == 0;
+}
+
+gboolean triage_handshake_attempted(const triage_handshake *handshake)
+{
+    return has(handshake, PROGRESS_OPENED_BY_SYN);
+}
+
+triage_capture_point triage_handshake_capture_point(const triage_handshake *handshake)
+{
+    triage_time syn_synack, synack_ack;
+
+    if (!triage_handshake_leg_in_statistics(handshake, TRIAGE_LEG_SYN_SYNACK)
+        || !triage_handshake_leg_in_statistics(handshake, TRIAGE_LEG_SYNACK_ACK))
+        return TRIAGE_CAPTURE_POINT_UNKNOWN;
+    triage_handshake_leg_value(handshake, TRIAGE_LEG_SYN_SYNACK, &syn_synack);
+    triage_handshake_leg_value(handshake, TRIAGE_LEG_SYNACK_ACK, &synack_ack);
+    return triage_capture_point_classify(syn_synack, synack_ack);
+}
