@@ -1,0 +1,588 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * test_handshake.c — the handshake engine, driven by the case files in
+ * the data/handshake/ .case files (one test per file) and by capture_points.tsv.
+ *
+ * A case is a script of lines ('#' starts a comment), run top to bottom:
+ *
+ *   max_connections N      a fresh engine with this bound (before segments)
+ *   segment FRAME TIME STREAM SOURCE SPORT DESTINATION DPORT FLAGS SEQ ACK LENGTH
+ *   finish                 end of the capture
+ *   reset                  forget everything
+ *   expect STREAM key=value …   check a record now
+ *   expect STREAM absent        the engine has no record for STREAM
+ *   expect_engine key=value …   check the engine's counters
+ *
+ * TIME is seconds with up to 9 decimals, FLAGS a word of S A P F R ("-" for
+ * none), SEQ and ACK raw 32-bit numbers, LENGTH the TCP payload length.
+ * Record keys: outcome, syn_synack, synack_ack, handshake, setup (seconds,
+ * "-" when not measured), ambiguity (none|syn|synack|syn,synack),
+ * ambiguous_legs and in_statistics (leg names or none), anomalies (names or
+ * none), first_syn_frame, syn_frame, synack_frame, synack_ack_opening_frame,
+ * ack_frame, reset_frame, client and server (ADDRESS:PORT, [v6]:PORT),
+ * capture_point, attempted (yes|no).  Engine keys: untracked_connections,
+ * untracked_segments, stream_count.  An unknown key or a malformed line fails
+ * the case, so a typo cannot pass silently.
+ */
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "connection_table.h"
+#include "handshake.h"
+
+/* The corpus-derived and hand-written cases; the test fails when fewer are
+ * found, so a lost data folder cannot look like a pass. */
+#define MINIMUM_CASE_COUNT 20
+
+static const char *data_directory;
+
+typedef struct case_run {
+    const char *path;
+    guint line_number;
+    triage_handshake_engine *engine;
+    gboolean fed_segments;
+    guint checks;
+} case_run;
+
+static void case_fail(case_run *run, const char *format, ...) G_GNUC_PRINTF(2, 3);
+
+static void case_fail(case_run *run, const char *format, ...)
+{
+    va_list arguments;
+    char *message;
+
+    va_start(arguments, format);
+    message = g_strdup_vprintf(format, arguments);
+    va_end(arguments);
+    /* One message per mismatch: a case reports all of them, not the last. */
+    g_test_message("%s:%u: %s", run->path, run->line_number, message);
+    g_test_fail();
+    g_free(message);
+}
+
+/* --- Values as text ---------------------------------------------------------- */
+
+static gboolean parse_time(const char *text, triage_time *out)
+{
+    const char *cursor = text;
+    gint64 seconds = 0, fraction = 0;
+    int fraction_digits = 0;
+
+    if (!g_ascii_isdigit(*cursor))
+        return FALSE;
+    while (g_ascii_isdigit(*cursor))
+        seconds = seconds * 10 + (*cursor++ - '0');
+    if (*cursor == '.') {
+        cursor++;
+        while (g_ascii_isdigit(*cursor) && fraction_digits < 9) {
+            fraction = fraction * 10 + (*cursor++ - '0');
+            fraction_digits++;
+        }
+    }
+    if (*cursor != '\0')
+        return FALSE;
+    for (; fraction_digits < 9; fraction_digits++)
+        fraction *= 10;
+    *out = seconds * TRIAGE_NS_PER_SECOND + fraction;
+    return TRUE;
+}
+
+static char *format_time(triage_time time)
+{
+    return g_strdup_printf("%s%" G_GINT64_FORMAT ".%09" G_GINT64_FORMAT, time < 0 ? "-" : "",
+                           ABS(time) / TRIAGE_NS_PER_SECOND, ABS(time) % TRIAGE_NS_PER_SECOND);
+}
+
+static gboolean parse_flags(const char *text, guint16 *out)
+{
+    *out = 0;
+    if (strcmp(text, "-") == 0)
+        return TRUE;
+    for (const char *cursor = text; *cursor != '\0'; cursor++) {
+        switch (*cursor) {
+        case 'S': *out |= TRIAGE_TCP_SYN; break;
+        case 'A': *out |= TRIAGE_TCP_ACK; break;
+        case 'P': *out |= TRIAGE_TCP_PSH; break;
+        case 'F': *out |= TRIAGE_TCP_FIN; break;
+        case 'R': *out |= TRIAGE_TCP_RST; break;
+        default: return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+static gboolean parse_number(const char *text, guint64 maximum, guint64 *out)
+{
+    return g_ascii_string_to_unsigned(text, 10, 0, maximum, out, NULL);
+}
+
+static char *format_endpoint(const triage_address *address, guint16 port)
+{
+    char buffer[64];
+
+    triage_address_to_string(address, buffer, sizeof buffer);
+    return address->family == 6 ? g_strdup_printf("[%s]:%u", buffer, port)
+                                : g_strdup_printf("%s:%u", buffer, port);
+}
+
+/* Joins the names of the set bits, "none" when none is set. */
+static char *format_names(guint count, const char *(*name_of)(guint), gboolean (*is_set)(guint, const void *),
+                          const void *subject)
+{
+    GString *text = g_string_new(NULL);
+
+    for (guint i = 0; i < count; i++) {
+        if (!is_set(i, subject))
+            continue;
+        if (text->len > 0)
+            g_string_append_c(text, ',');
+        g_string_append(text, name_of(i));
+    }
+    if (text->len == 0)
+        g_string_append(text, "none");
+    return g_string_free(text, FALSE);
+}
+
+static const char *leg_name_of(guint leg)
+{
+    return triage_leg_name((triage_leg)leg);
+}
+
+static gboolean leg_is_ambiguous(guint leg, const void *subject)
+{
+    return triage_handshake_leg_is_ambiguous(subject, (triage_leg)leg);
+}
+
+static gboolean leg_in_statistics(guint leg, const void *subject)
+{
+    return triage_handshake_leg_in_statistics(subject, (triage_leg)leg);
+}
+
+static const char *anomaly_name_of(guint index)
+{
+    return triage_handshake_anomaly_name(1u << index);
+}
+
+static gboolean anomaly_is_set(guint index, const void *subject)
+{
+    return (triage_handshake_anomalies(subject) & (1u << index)) != 0;
+}
+
+static const char *ambiguity_name_of(guint index)
+{
+    return index == 0 ? "syn" : "synack";
+}
+
+static gboolean ambiguity_is_set(guint index, const void *subject)
+{
+    return (triage_handshake_ambiguity(subject) & (1u << index)) != 0;
+}
+
+static char *leg_text(const triage_handshake *handshake, triage_leg leg)
+{
+    triage_time value;
+
+    if (!triage_handshake_leg_value(handshake, leg, &value))
+        return g_strdup("-");
+    return format_time(value);
+}
+
+/* The record's value for key as text, or NULL for an unknown key. */
+static char *record_value(const triage_handshake *handshake, const char *key)
+{
+    static const struct {
+        const char *key;
+        gsize offset;
+    } frames[] = {
+        {"first_syn_frame", G_STRUCT_OFFSET(triage_handshake, first_syn_frame)},
+        {"syn_frame", G_STRUCT_OFFSET(triage_handshake, syn_frame)},
+        {"synack_frame", G_STRUCT_OFFSET(triage_handshake, synack_frame)},
+        {"synack_ack_opening_frame", G_STRUCT_OFFSET(triage_handshake, synack_ack_opening_frame)},
+        {"ack_frame", G_STRUCT_OFFSET(triage_handshake, ack_frame)},
+        {"reset_frame", G_STRUCT_OFFSET(triage_handshake, reset_frame)},
+    };
+
+    for (guint leg = 0; leg < TRIAGE_LEG_COUNT; leg++) {
+        if (strcmp(key, triage_leg_name((triage_leg)leg)) == 0)
+            return leg_text(handshake, (triage_leg)leg);
+    }
+    for (gsize i = 0; i < G_N_ELEMENTS(frames); i++) {
+        if (strcmp(key, frames[i].key) == 0)
+            return g_strdup_printf("%u", G_STRUCT_MEMBER(guint32, handshake, frames[i].offset));
+    }
+    if (strcmp(key, "outcome") == 0)
+        return g_strdup(triage_handshake_outcome_name(triage_handshake_get_outcome(handshake)));
+    if (strcmp(key, "ambiguity") == 0)
+        return format_names(2, ambiguity_name_of, ambiguity_is_set, handshake);
+    if (strcmp(key, "ambiguous_legs") == 0)
+        return format_names(TRIAGE_LEG_COUNT, leg_name_of, leg_is_ambiguous, handshake);
+    if (strcmp(key, "in_statistics") == 0)
+        return format_names(TRIAGE_LEG_COUNT, leg_name_of, leg_in_statistics, handshake);
+    if (strcmp(key, "anomalies") == 0)
+        return format_names(TRIAGE_ANOMALY_KIND_COUNT, anomaly_name_of, anomaly_is_set, handshake);
+    if (strcmp(key, "client") == 0)
+        return format_endpoint(&handshake->client, handshake->client_port);
+    if (strcmp(key, "server") == 0)
+        return format_endpoint(&handshake->server, handshake->server_port);
+    if (strcmp(key, "capture_point") == 0)
+        return g_strdup(triage_capture_point_name(triage_handshake_capture_point(handshake)));
+    if (strcmp(key, "attempted") == 0)
+        return g_strdup(triage_handshake_attempted(handshake) ? "yes" : "no");
+    return NULL;
+}
+
+static char *engine_value(const triage_handshake_engine *engine, const char *key)
+{
+    if (strcmp(key, "untracked_connections") == 0)
+        return g_strdup_printf("%" G_GUINT64_FORMAT, triage_handshake_engine_untracked_connections(engine));
+    if (strcmp(key, "untracked_segments") == 0)
+        return g_strdup_printf("%" G_GUINT64_FORMAT, triage_handshake_engine_untracked_segments(engine));
+    if (strcmp(key, "stream_count") == 0)
+        return g_strdup_printf("%u", triage_handshake_engine_stream_count(engine));
+    return NULL;
+}
+
+/* Times compare as numbers ("0.5" == "0.500000000"), the rest as text. */
+static char *normalise_expected(const char *value)
+{
+    triage_time time;
+
+    if (strchr(value, '.') != NULL && strchr(value, ':') == NULL && parse_time(value, &time))
+        return format_time(time);
+    return g_strdup(value);
+}
+
+/* --- Script commands --------------------------------------------------------- */
+
+typedef char *(*value_reader)(const void *subject, const char *key);
+
+static char *read_record_value(const void *subject, const char *key)
+{
+    return record_value(subject, key);
+}
+
+static char *read_engine_value(const void *subject, const char *key)
+{
+    return engine_value(subject, key);
+}
+
+static void check_pairs(case_run *run, char **words, const void *subject, value_reader read, const char *what)
+{
+    for (; *words != NULL; words++) {
+        char **pair = g_strsplit(*words, "=", 2);
+        char *actual, *expected;
+
+        if (pair[0] == NULL || pair[1] == NULL) {
+            case_fail(run, "'%s' is not key=value", *words);
+            g_strfreev(pair);
+            continue;
+        }
+        actual = read(subject, pair[0]);
+        if (actual == NULL) {
+            case_fail(run, "unknown %s key '%s'", what, pair[0]);
+            g_strfreev(pair);
+            continue;
+        }
+        expected = normalise_expected(pair[1]);
+        if (strcmp(actual, expected) != 0)
+            case_fail(run, "%s %s: expected %s, got %s", what, pair[0], expected, actual);
+        run->checks++;
+        g_free(expected);
+        g_free(actual);
+        g_strfreev(pair);
+    }
+}
+
+static gboolean parse_endpoint(const char *address_text, const char *port_text, triage_address *address,
+                               guint16 *port)
+{
+    guint64 number;
+
+    if (!triage_address_from_string(address_text, address) || !parse_number(port_text, G_MAXUINT16, &number))
+        return FALSE;
+    *port = (guint16)number;
+    return TRUE;
+}
+
+static void run_segment(case_run *run, char **words, guint count)
+{
+    triage_tcp_segment segment = {0};
+    guint64 frame, stream, seq, ack, length;
+
+    if (count != 12 || !parse_number(words[1], G_MAXUINT32, &frame) || !parse_time(words[2], &segment.time)
+        || !parse_number(words[3], G_MAXUINT32, &stream)
+        || !parse_endpoint(words[4], words[5], &segment.source, &segment.source_port)
+        || !parse_endpoint(words[6], words[7], &segment.destination, &segment.destination_port)
+        || !parse_flags(words[8], &segment.flags) || !parse_number(words[9], G_MAXUINT32, &seq)
+        || !parse_number(words[10], G_MAXUINT32, &ack) || !parse_number(words[11], G_MAXUINT32, &length)) {
+        case_fail(run, "malformed segment line");
+        return;
+    }
+    segment.frame = (guint32)frame;
+    segment.stream = (guint32)stream;
+    segment.seq = (guint32)seq;
+    segment.ack = (guint32)ack;
+    segment.payload_length = (guint32)length;
+    triage_handshake_engine_add_segment(run->engine, &segment);
+    run->fed_segments = TRUE;
+}
+
+static void run_expect(case_run *run, char **words, guint count)
+{
+    guint64 stream;
+    const triage_handshake *handshake;
+
+    if (count < 3 || !parse_number(words[1], G_MAXUINT32, &stream)) {
+        case_fail(run, "malformed expect line");
+        return;
+    }
+    handshake = triage_handshake_engine_get(run->engine, (guint32)stream);
+    if (count == 3 && strcmp(words[2], "absent") == 0) {
+        if (handshake != NULL)
+            case_fail(run, "stream %" G_GUINT64_FORMAT " should be absent", stream);
+        run->checks++;
+        return;
+    }
+    if (handshake == NULL) {
+        case_fail(run, "no record for stream %" G_GUINT64_FORMAT, stream);
+        return;
+    }
+    check_pairs(run, words + 2, handshake, read_record_value, "record");
+}
+
+static void run_line(case_run *run, const char *line)
+{
+    char *content = g_strstrip(g_strdup(line));
+    char *comment = strchr(content, '#');
+    char **words;
+    guint count;
+
+    if (comment != NULL)
+        *comment = '\0';
+    words = g_strsplit_set(g_strstrip(content), " \t", -1);
+    /* Collapse runs of blanks into single separators. */
+    count = 0;
+    for (guint i = 0; words[i] != NULL; i++) {
+        if (words[i][0] != '\0')
+            words[count++] = words[i];
+        else
+            g_free(words[i]);
+    }
+    words[count] = NULL;
+
+    if (count == 0) {
+        /* blank or comment */
+    } else if (strcmp(words[0], "segment") == 0) {
+        run_segment(run, words, count);
+    } else if (strcmp(words[0], "expect") == 0) {
+        run_expect(run, words, count);
+    } else if (strcmp(words[0], "expect_engine") == 0) {
+        check_pairs(run, words + 1, run->engine, read_engine_value, "engine");
+    } else if (strcmp(words[0], "finish") == 0 && count == 1) {
+        triage_handshake_engine_finish(run->engine);
+    } else if (strcmp(words[0], "reset") == 0 && count == 1) {
+        triage_handshake_engine_reset(run->engine);
+    } else if (strcmp(words[0], "max_connections") == 0 && count == 2 && !run->fed_segments) {
+        guint64 bound;
+
+        if (!parse_number(words[1], G_MAXUINT32, &bound)) {
+            case_fail(run, "bad bound");
+        } else {
+            triage_handshake_engine_free(run->engine);
+            run->engine = triage_handshake_engine_new((guint32)bound);
+        }
+    } else {
+        case_fail(run, "cannot read line '%s'", line);
+    }
+    g_strfreev(words);
+    g_free(content);
+}
+
+static void test_case_file(gconstpointer data)
+{
+    const char *path = data;
+    char *text = NULL;
+    GError *error = NULL;
+    case_run run = {.path = path};
+    char **lines;
+
+    if (!g_file_get_contents(path, &text, NULL, &error)) {
+        g_test_fail_printf("%s", error->message);
+        g_error_free(error);
+        return;
+    }
+    run.engine = triage_handshake_engine_new(0);
+    lines = g_strsplit(text, "\n", -1);
+    for (guint i = 0; lines[i] != NULL; i++) {
+        run.line_number = i + 1;
+        run_line(&run, lines[i]);
+    }
+    if (run.checks == 0)
+        g_test_fail_printf("%s: no expectation checked", path);
+    g_strfreev(lines);
+    g_free(text);
+    triage_handshake_engine_free(run.engine);
+}
+
+/* --- Capture points: data/handshake/capture_points.tsv ----------------------- */
+
+/* Each line: SYN_SYNACK SYNACK_ACK EXPECTED_POINT [# why]. */
+static void test_capture_point_rule(void)
+{
+    char *path = g_build_filename(data_directory, "handshake", "capture_points.tsv", NULL);
+    char *text = NULL;
+    char **lines;
+    guint checked = 0;
+
+    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    lines = g_strsplit(text, "\n", -1);
+    for (guint i = 0; lines[i] != NULL; i++) {
+        char *content = g_strstrip(g_strdup(lines[i]));
+        char *comment = strchr(content, '#');
+        char **fields;
+        triage_time syn_synack, synack_ack;
+
+        if (comment != NULL)
+            *comment = '\0';
+        fields = g_strsplit_set(g_strstrip(content), "\t", -1);
+        if (g_strv_length(fields) == 3 && parse_time(fields[0], &syn_synack) && parse_time(fields[1], &synack_ack)) {
+            const char *actual = triage_capture_point_name(triage_capture_point_classify(syn_synack, synack_ack));
+            if (strcmp(actual, fields[2]) != 0)
+                g_test_fail_printf("%s:%u: expected %s, got %s", path, i + 1, fields[2], actual);
+            checked++;
+        } else if (content[0] != '\0') {
+            g_test_fail_printf("%s:%u: cannot read line", path, i + 1);
+        }
+        g_strfreev(fields);
+        g_free(content);
+    }
+    g_assert_cmpuint(checked, >=, 8);
+    g_strfreev(lines);
+    g_free(text);
+    g_free(path);
+}
+
+static triage_capture_point verdict_of(guint64 client, guint64 server, guint64 path, guint64 unknown)
+{
+    triage_capture_point_tally tally = {0};
+
+    tally.votes[TRIAGE_CAPTURE_POINT_CLIENT] = client;
+    tally.votes[TRIAGE_CAPTURE_POINT_SERVER] = server;
+    tally.votes[TRIAGE_CAPTURE_POINT_PATH] = path;
+    tally.votes[TRIAGE_CAPTURE_POINT_UNKNOWN] = unknown;
+    return triage_capture_point_tally_verdict(&tally);
+}
+
+static void test_capture_point_agreement(void)
+{
+    triage_capture_point_tally tally = {0};
+
+    g_assert_cmpint(verdict_of(0, 0, 0, 5), ==, TRIAGE_CAPTURE_POINT_UNKNOWN);
+    /* Unclassifiable connections do not dilute the agreement. */
+    g_assert_cmpint(verdict_of(4, 1, 0, 100), ==, TRIAGE_CAPTURE_POINT_CLIENT);
+    g_assert_cmpint(verdict_of(79, 21, 0, 0), ==, TRIAGE_CAPTURE_POINT_MIXED);
+    g_assert_cmpint(verdict_of(80, 20, 0, 0), ==, TRIAGE_CAPTURE_POINT_CLIENT);
+    g_assert_cmpint(verdict_of(1, 9, 0, 0), ==, TRIAGE_CAPTURE_POINT_SERVER);
+    g_assert_cmpint(verdict_of(0, 1, 4, 0), ==, TRIAGE_CAPTURE_POINT_PATH);
+    g_assert_cmpint(verdict_of(1, 1, 1, 0), ==, TRIAGE_CAPTURE_POINT_MIXED);
+
+    triage_capture_point_tally_add(&tally, TRIAGE_CAPTURE_POINT_SERVER);
+    triage_capture_point_tally_add(&tally, TRIAGE_CAPTURE_POINT_UNKNOWN);
+    g_assert_cmpint(triage_capture_point_tally_verdict(&tally), ==, TRIAGE_CAPTURE_POINT_SERVER);
+    g_assert_cmpstr(triage_capture_point_name(TRIAGE_CAPTURE_POINT_MIXED), ==, "mixed");
+}
+
+/* --- Properties no case file can show ------------------------------------------ */
+
+static void test_names(void)
+{
+    static const char *const outcomes[] = {"pending", "completed", "refused", "unanswered",
+                                           "incomplete", "client_reset", "synack_only", "no_handshake"};
+
+    for (guint i = 0; i < TRIAGE_OUTCOME_COUNT; i++)
+        g_assert_cmpstr(triage_handshake_outcome_name((triage_handshake_outcome)i), ==, outcomes[i]);
+    for (guint i = 0; i < TRIAGE_ANOMALY_KIND_COUNT; i++)
+        g_assert_nonnull(triage_handshake_anomaly_name(1u << i));
+    g_assert_null(triage_handshake_anomaly_name(1u << TRIAGE_ANOMALY_KIND_COUNT));
+    g_assert_null(triage_handshake_anomaly_name(TRIAGE_ANOMALY_LATE_SYN | TRIAGE_ANOMALY_TIME_BACKWARDS));
+}
+
+static void test_record_is_compact(void)
+{
+    g_assert_cmpuint(sizeof(triage_handshake), <=, 96);
+}
+
+/* The bound must not cost memory: a stream far above it allocates nothing. */
+static void test_untracked_streams_allocate_nothing(void)
+{
+    triage_handshake_engine *engine = triage_handshake_engine_new(4);
+    triage_tcp_segment segment = {.frame = 1, .stream = 3000000, .flags = TRIAGE_TCP_SYN};
+
+    g_assert_null(triage_handshake_engine_add_segment(engine, &segment));
+    segment.stream = G_MAXUINT32;
+    g_assert_null(triage_handshake_engine_add_segment(engine, &segment));
+    g_assert_cmpuint(triage_handshake_engine_stream_count(engine), ==, 0);
+    g_assert_cmpuint(triage_handshake_engine_untracked_connections(engine), ==, 2);
+    g_assert_null(triage_handshake_engine_get(engine, 3000000));
+    triage_handshake_engine_free(engine);
+    triage_handshake_engine_free(NULL);
+}
+
+static gint compare_paths(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int main(int argc, char **argv)
+{
+    GDir *directory;
+    GPtrArray *paths = g_ptr_array_new_with_free_func(g_free);
+    char *case_directory;
+    const char *name;
+
+    g_test_init(&argc, &argv, NULL);
+    if (argc < 2) {
+        g_printerr("usage: %s DATA_DIRECTORY\n", argv[0]);
+        return 2;
+    }
+    data_directory = argv[1];
+    case_directory = g_build_filename(data_directory, "handshake", NULL);
+    directory = g_dir_open(case_directory, 0, NULL);
+    if (directory == NULL) {
+        g_printerr("cannot open %s\n", case_directory);
+        return 2;
+    }
+    while ((name = g_dir_read_name(directory)) != NULL) {
+        if (g_str_has_suffix(name, ".case"))
+            g_ptr_array_add(paths, g_build_filename(case_directory, name, NULL));
+    }
+    g_dir_close(directory);
+    if (paths->len < MINIMUM_CASE_COUNT) {
+        g_printerr("only %u case files in %s\n", paths->len, case_directory);
+        return 1;
+    }
+    g_ptr_array_sort(paths, compare_paths);
+    for (guint i = 0; i < paths->len; i++) {
+        const char *path = g_ptr_array_index(paths, i);
+        char *base = g_path_get_basename(path);
+        char *test_name;
+
+        base[strlen(base) - strlen(".case")] = '\0';
+        test_name = g_strdup_printf("/handshake/case/%s", base);
+        g_test_add_data_func(test_name, path, test_case_file);
+        g_free(test_name);
+        g_free(base);
+    }
+    g_test_add_func("/handshake/capture-point/rule", test_capture_point_rule);
+    g_test_add_func("/handshake/capture-point/agreement", test_capture_point_agreement);
+    g_test_add_func("/handshake/names", test_names);
+    g_test_add_func("/handshake/record-is-compact", test_record_is_compact);
+    g_test_add_func("/handshake/untracked-streams-allocate-nothing", test_untracked_streams_allocate_nothing);
+    {
+        int status = g_test_run();
+        g_ptr_array_free(paths, TRUE);
+        g_free(case_directory);
+        return status;
+    }
+}
