@@ -7,15 +7,40 @@
  * new column appears everywhere at once.
  *
  * A report is an ordered list of sections.  A section is a table with one
- * of three shapes:
+ * of these shapes:
  *   LIST    — JSON array of objects; text: aligned table; CSV: rows.
  *   RECORD  — exactly one row; JSON object; text: "Heading: value" lines.
  *   KEYED   — JSON object whose keys are the first column's values and
  *             whose values are objects of the other columns.
  *   VALUES  — one column; JSON array of plain values.
+ *   SCALAR  — one column, one row; JSON the plain value itself (for a
+ *             report-level word such as "capture_point": "client"); text:
+ *             "Title:  value".
  * A cell may hold a nested table (for example a destination's ports): JSON
  * nests it, CSV prints it as its own table whose rows carry the parent
  * row's first column, text prints it indented under the parent row.
+ *
+ * How values look (one rule per format, so columns stay comparable):
+ *   type       JSON                   CSV                    text
+ *   integer    12                     12                     12
+ *   duration   0.042415000 (number)   0.042415000            0.042415 (seconds,
+ *                                                            rounded to 1 us)
+ *   timestamp  "1700000000.123456789" 1700000000.123456789   2023-11-14 22:13:20.123457
+ *                                                            (UTC, rounded to 1 us)
+ *   boolean    true / false           true / false           yes / no
+ *   list       [1, 2, 3]              "1,2,3"                1,2,3
+ *   null       null                   (empty)                (empty)
+ * Negative durations and times before 1970 keep their sign on the whole
+ * value: -1.5 s is "-1.500000000", never "-2.500000000".  Text rounds -0.4 us
+ * to "0.000000" (no "-0").  Strings are printed as given, except that invalid
+ * UTF-8 becomes U+FFFD in every format, JSON escapes control characters as
+ * \u00XX, and text shows them as \n, \r, \t or \xNN so they cannot break
+ * the layout.  CSV quotes per RFC 4180 (lines end in \n, and an empty string
+ * is written "" to tell it from null).
+ *
+ * Builder mistakes (a cell of the wrong type, too many cells, a second row
+ * in a RECORD) are reported with g_critical(), which GLib tests make fatal:
+ * they are bugs, not data.  Missing cells render as null.
  *
  * Nothing here includes epan: reports are built and tested without Wireshark.
  */
@@ -37,6 +62,7 @@ typedef enum {
     TRIAGE_SHAPE_RECORD,
     TRIAGE_SHAPE_KEYED,
     TRIAGE_SHAPE_VALUES,
+    TRIAGE_SHAPE_SCALAR,
 } triage_table_shape;
 
 typedef enum {
@@ -88,9 +114,18 @@ void triage_report_add_table(triage_report *report, triage_table *table); /* tak
 void triage_reports_write(FILE *out, triage_format format, triage_report *const *reports,
                           guint count, const char *version);
 
+/* Large enough for every formatted time below, terminator included. */
+#define TRIAGE_TIME_STRING_SIZE 32
+
+/* The formatters write at most size bytes, always terminated, like
+ * g_snprintf (a short buffer truncates). */
 /* "0.042415000" — seconds with nanosecond precision, for any format. */
 void triage_format_duration(triage_time duration, char *buffer, gsize size);
 /* "1700000000.123456789" */
 void triage_format_timestamp(triage_time timestamp, char *buffer, gsize size);
+/* The text report's forms, for other human-facing output (GUI tables) that
+ * should read the same: "0.042415" and "2023-11-14 22:13:20.123457" (UTC). */
+void triage_format_duration_text(triage_time duration, char *buffer, gsize size);
+void triage_format_timestamp_text(triage_time timestamp, char *buffer, gsize size);
 
 #endif
