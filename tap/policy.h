@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * policy.h — which connections are unwanted: an ordered list of rules and
+ * the engine that applies them to packets.
+ *
+ * A rule has a name, an action (alert or allow), a severity, a message and
+ * match criteria, all of which must hold:
+ *   protocols  a Wireshark protocol present in the frame (pinfo->layers),
+ *   ports      the responder's transport and port,
+ *   peers      the initiator ("from") and responder ("to") addresses,
+ *   payload    a signature in the first payload of either direction,
+ *   filter     a display filter, evaluated by the glue (a tap listener per
+ *              filter rule) and handed in as a bit per packet.
+ * The first rule that matches a connection decides, by rule order and not by
+ * time: an allow rule placed before an alert rule is an exception to it, and
+ * a later packet that matches a lower-numbered rule moves the decision there.
+ *
+ * Rules are built from text (policy_file.h) and compiled once: protocol
+ * names become Wireshark protocol ids through a resolver the glue supplies,
+ * so the per-packet path compares integers and never sees a string.
+ */
+#ifndef TRIAGE_POLICY_H
+#define TRIAGE_POLICY_H
+
+#include <glib.h>
+#include "connection_table.h"
+#include "packet_facts.h"
+
+typedef enum {
+    TRIAGE_POLICY_ALERT,
+    TRIAGE_POLICY_ALLOW,
+} triage_policy_action;
+
+/* Ordered by weight: reports sort errors first. */
+typedef enum {
+    TRIAGE_SEVERITY_NOTE,
+    TRIAGE_SEVERITY_WARN,
+    TRIAGE_SEVERITY_ERROR,
+} triage_severity;
+
+/* The payload criterion looks at most this far into the first payload of
+ * each direction ("*" signatures search this window).  The glue must hand
+ * in at least this many captured payload bytes when it has them. */
+#define TRIAGE_POLICY_PAYLOAD_WINDOW 512
+
+/* The glue passes filter matches as one 64-bit mask, and the engine keeps
+ * which payload signatures a connection showed in one 64-bit word. */
+#define TRIAGE_POLICY_MAX_FILTER_RULES 64
+#define TRIAGE_POLICY_MAX_PAYLOAD_RULES 64
+
+/* Wireshark's proto_get_id_by_filter_name(): -1 for an unknown name. */
+typedef int (*triage_protocol_resolver_fn)(const char *filter_name, void *user_data);
+/* Wireshark's proto_get_protocol_filter_name(): for report rows. */
+typedef const char *(*triage_protocol_name_fn)(int protocol_id, void *user_data);
+
+/* What a rule says, for the packet fields, the expert info and the report.
+ * How it matches stays inside the engine. */
+typedef struct triage_policy_rule {
+    char *name;
+    triage_policy_action action;
+    triage_severity severity; /* TRIAGE_SEVERITY_NOTE for allow rules */
+    char *message;            /* "" when the rule gives none */
+    char *filter;             /* the display filter, NULL when none */
+    int filter_bit;           /* its bit in matched_filter_rules, -1 when none */
+    guint line;               /* file line or table row it came from */
+} triage_policy_rule;
+
+typedef struct triage_policy triage_policy;
+
+/* One rule as text, one member per column of the file or the UAT table.
+ * NULL and "" both mean "not given". */
+typedef struct triage_policy_row {
+    const char *name;
+    const char *action;
+    const char *severity;
+    const char *message;
+    const char *protocols;
+    const char *ports;
+    const char *peers;
+    const char *payload;
+    const char *filter;
+} triage_policy_row;
+
+/* A rule that could not be used.  line is the file line or table row
+ * (1-based; 0 when the problem is the whole source), reason names the field
+ * and the bad value, text is the full "file:line: reason" line to show. */
+typedef struct triage_policy_error {
+    guint line;
+    char *reason;
+    char *text;
+} triage_policy_error;
+
+/* An array that owns its triage_policy_error elements. */
+GPtrArray *triage_policy_errors_new(void);
+void triage_policy_error_free(triage_policy_error *error);
+
+triage_policy *triage_policy_new(void);
+void triage_policy_free(triage_policy *policy);
+
+/* Compiles one rule and appends it.  On a bad field returns FALSE, appends
+ * nothing and sets *reason_out ("ports: 'tcp/70000' is not a port (0-65535)",
+ * g_free it).  line is recorded in the rule for later messages. */
+gboolean triage_policy_add_rule(triage_policy *policy, const triage_policy_row *row, guint line,
+                                triage_protocol_resolver_fn resolver, void *resolver_data,
+                                char **reason_out);
+
+guint triage_policy_rule_count(const triage_policy *policy);
+/* NULL when index is out of range. */
+const triage_policy_rule *triage_policy_rule_at(const triage_policy *policy, guint index);
+/* How many rules have a filter criterion: rule i with filter_bit b is bit b
+ * of matched_filter_rules, b = 0 .. count-1 in rule order. */
+guint triage_policy_filter_rule_count(const triage_policy *policy);
+
+const char *triage_policy_action_name(triage_policy_action action);
+const char *triage_policy_severity_name(triage_severity severity);
+
+/* For the destinations report: the name of the first alert rule that
+ * watches this responder port by its ports criterion alone (it may also
+ * have peers, which this question cannot judge; protocols, payload and
+ * filter need packets and rule it out), or NULL.  A port-only allow rule
+ * placed before it is an exception and also gives NULL. */
+const char *triage_policy_rule_for_port(const triage_policy *policy, guint8 transport, guint16 port);
+
+/* ---- The engine ---------------------------------------------------------- */
+
+typedef struct triage_policy_engine triage_policy_engine;
+
+/* Layers that carry an application rather than being one (link, network,
+ * tunnel and transport layers, undissected data, content encodings such as
+ * x509 or json that sit on top of the protocol that carries them), by
+ * filter name, NULL-terminated: what the glue resolves for
+ * carrier_protocol_ids.  Names this Wireshark does not know are skipped. */
+extern const char *const triage_policy_carrier_protocols[];
+
+/* policy must outlive the engine.  internal: the networks "internal" means
+ * in peers criteria (copied).  carrier_protocol_ids: layers that carry an
+ * application rather than being one (eth, ip, tcp, udp, data, ...): in
+ * allow-list mode a connection's application protocol is its highest layer
+ * not in this list (copied).  max_connections bounds the per-connection
+ * state (0 = no bound); beyond it packets are judged as without connection. */
+triage_policy_engine *triage_policy_engine_new(const triage_policy *policy, gboolean allowlist,
+                                               const triage_network *internal, guint internal_count,
+                                               const int *carrier_protocol_ids, guint carrier_count,
+                                               guint32 max_connections);
+void triage_policy_engine_free(triage_policy_engine *engine);
+/* Forgets every connection (a new file, a retap); keeps the settings. */
+void triage_policy_engine_reset(triage_policy_engine *engine);
+const triage_policy *triage_policy_engine_policy(const triage_policy_engine *engine);
+gboolean triage_policy_engine_allowlist(const triage_policy_engine *engine);
+
+/* The answer for one packet.  rule is the connection's deciding rule when
+ * this packet matches it, else -1; first_match_in_connection is TRUE on the
+ * first packet of the connection that matched it (raise the expert info
+ * there); violation is TRUE for alert rules. */
+typedef struct triage_policy_verdict {
+    int rule;
+    gboolean violation;
+    gboolean first_match_in_connection;
+} triage_policy_verdict;
+
+/* connection: from the connection table, NULL for a frame without one (not
+ * IP, or over the table's bound): such a frame can only match rules whose
+ * criteria are protocols and filter, each frame on its own, and the first
+ * such frame per rule counts as its first match.  packet: frame, time and
+ * frame_length are always read; payload and payload_length when a
+ * connection is given.  layer_ids: the frame's protocol ids, outermost first
+ * (pinfo->layers).  matched_filter_rules: bit b set when the display filter
+ * of the rule with filter_bit b matched this packet. */
+triage_policy_verdict triage_policy_engine_add_packet(triage_policy_engine *engine,
+                                                      const triage_connection *connection,
+                                                      gboolean to_server,
+                                                      const triage_flow_packet *packet,
+                                                      const int *layer_ids, guint layer_count,
+                                                      guint64 matched_filter_rules);
+
+/* What the engine concluded about one connection, or about the frames
+ * without connection for one rule. */
+typedef struct triage_policy_outcome {
+    int rule;                    /* the deciding rule, -1 when none */
+    guint32 matched_packets;     /* packets that matched that rule */
+    guint32 first_frame;         /* first and last of them */
+    guint32 last_frame;
+    triage_time first_time;
+    triage_time last_time;
+    guint64 matched_bytes;       /* frames without connection only: their
+                                  * bytes (a connection's are in its record) */
+    gboolean carried_payload;    /* any packet with transport payload */
+    int application_protocol;    /* allow-list mode only; -1 when unknown */
+} triage_policy_outcome;
+
+/* FALSE when the engine holds nothing for this connection index. */
+gboolean triage_policy_engine_connection_outcome(const triage_policy_engine *engine,
+                                                 guint32 connection_index,
+                                                 triage_policy_outcome *out);
+/* Frames without connection that rule decided (rule = -1 in out when none). */
+void triage_policy_engine_connectionless_outcome(const triage_policy_engine *engine, guint rule,
+                                                 triage_policy_outcome *out);
+
+#endif

@@ -1,0 +1,415 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * policy_engine.c — applies a compiled policy to packets, one connection at
+ * a time.
+ *
+ * First match wins by rule order: a connection's decision is the lowest
+ * numbered rule any of its packets has matched so far.  So a packet only
+ * needs the rules up to the current decision, and once a connection is
+ * decided by rule 0 it costs one rule per packet.  A rule can only become
+ * the decision on its first matching packet (decisions only move down), so
+ * the counters restart whenever the decision moves.
+ *
+ * Everything per packet is integer work on a fixed-size record indexed by
+ * the connection's table index: no allocation after the array has grown, no
+ * strings, no hashing.  Payload signatures are read once per direction, on
+ * the first packet that carries payload, and remembered as bits.
+ */
+#include "policy_rule.h"
+
+#include <string.h>
+
+enum {
+    STATE_SEEN = 1 << 0,              /* the record has been set up */
+    STATE_CLIENT_INTERNAL = 1 << 1,
+    STATE_SERVER_INTERNAL = 1 << 2,
+    STATE_PAYLOAD_TO_SERVER = 1 << 3, /* first payload of this direction read */
+    STATE_PAYLOAD_TO_CLIENT = 1 << 4,
+    STATE_HAS_APPLICATION = 1 << 5,
+    STATE_APPLICATION_FINAL = 1 << 6, /* found above the carriers: stop looking */
+};
+
+const char *const triage_policy_carrier_protocols[] = {
+    /* frames, links and tunnels */
+    "frame", "eth", "ethertype", "vlan", "ieee8021ad", "llc", "sll", "null", "loop", "raw", "ppp", "pppoes",
+    "mpls", "gre", "vxlan", "geneve", "erspan",
+    /* network and transport */
+    "ip", "ipv6", "udp", "tcp", "sctp",
+    /* payload Wireshark did not name, and its own markers */
+    "data", "data-text-lines", "media", "triage", "_ws.malformed", "_ws.short", "_ws.unreassembled",
+    /* encodings inside an application protocol (tls:x509ce, http:json) */
+    "ber", "per", "json", "xml", "bencode", "x509af", "x509ce", "x509if", "x509sat", "pkix1explicit",
+    "pkix1implicit", "pkcs-1", "cms",
+    NULL,
+};
+
+/* 48 bytes per connection. */
+typedef struct connection_state {
+    guint64 signatures_seen; /* bit b: payload rule b matched a first payload */
+    triage_time first_time;
+    triage_time last_time;
+    guint32 first_frame;
+    guint32 last_frame;
+    guint32 matched_packets;
+    guint32 rule_plus_one; /* the deciding rule + 1; 0 = undecided (zeroed memory) */
+    gint32 application_protocol;
+    guint8 flags;
+} connection_state;
+
+struct triage_policy_engine {
+    const triage_policy *policy;
+    guint rule_count;
+    gboolean allowlist;
+    triage_network *internal;
+    guint internal_count;
+    int *carriers;
+    guint carrier_count;
+    guint32 max_connections;
+    guint *payload_rules; /* indexes of rules with a payload criterion */
+    guint payload_rule_count;
+    GArray *states;                       /* connection_state by connection index */
+    triage_policy_outcome *connectionless; /* one per rule */
+};
+
+triage_policy_engine *triage_policy_engine_new(const triage_policy *policy, gboolean allowlist,
+                                               const triage_network *internal, guint internal_count,
+                                               const int *carrier_protocol_ids, guint carrier_count,
+                                               guint32 max_connections)
+{
+    g_return_val_if_fail(policy != NULL, NULL);
+    triage_policy_engine *engine = g_new0(triage_policy_engine, 1);
+    engine->policy = policy;
+    engine->rule_count = triage_policy_rule_count(policy);
+    engine->allowlist = allowlist;
+    engine->internal = g_memdup2(internal, (gsize)internal_count * sizeof *internal);
+    engine->internal_count = internal != NULL ? internal_count : 0;
+    engine->carriers = g_memdup2(carrier_protocol_ids, (gsize)carrier_count * sizeof(int));
+    engine->carrier_count = carrier_protocol_ids != NULL ? carrier_count : 0;
+    engine->max_connections = max_connections;
+    engine->payload_rules = g_new0(guint, engine->rule_count + 1);
+    for (guint i = 0; i < engine->rule_count; i++) {
+        if (triage_policy_compiled_rule(policy, i)->payload_bit >= 0)
+            engine->payload_rules[engine->payload_rule_count++] = i;
+    }
+    engine->states = g_array_new(FALSE, TRUE, sizeof(connection_state));
+    engine->connectionless = g_new0(triage_policy_outcome, engine->rule_count + 1);
+    triage_policy_engine_reset(engine);
+    return engine;
+}
+
+void triage_policy_engine_free(triage_policy_engine *engine)
+{
+    if (engine == NULL)
+        return;
+    g_array_free(engine->states, TRUE);
+    g_free(engine->connectionless);
+    g_free(engine->payload_rules);
+    g_free(engine->carriers);
+    g_free(engine->internal);
+    g_free(engine);
+}
+
+void triage_policy_engine_reset(triage_policy_engine *engine)
+{
+    g_array_set_size(engine->states, 0);
+    for (guint i = 0; i < engine->rule_count; i++) {
+        memset(&engine->connectionless[i], 0, sizeof engine->connectionless[i]);
+        engine->connectionless[i].rule = -1;
+        engine->connectionless[i].application_protocol = -1;
+    }
+}
+
+const triage_policy *triage_policy_engine_policy(const triage_policy_engine *engine)
+{
+    return engine->policy;
+}
+
+gboolean triage_policy_engine_allowlist(const triage_policy_engine *engine)
+{
+    return engine->allowlist;
+}
+
+/* ---- Per-connection records ------------------------------------------------ */
+
+static connection_state *state_for(triage_policy_engine *engine, const triage_connection *connection)
+{
+    guint32 index = connection->index;
+    if (engine->max_connections != 0 && index >= engine->max_connections)
+        return NULL;
+    if (index >= engine->states->len) {
+        /* Doubling keeps the number of reallocations logarithmic. */
+        guint64 wanted = MAX((guint64)index + 1, (guint64)engine->states->len * 2);
+        if (engine->max_connections != 0)
+            wanted = MIN(wanted, (guint64)engine->max_connections);
+        g_array_set_size(engine->states, (guint)MIN(wanted, (guint64)G_MAXUINT32));
+    }
+    connection_state *state = &g_array_index(engine->states, connection_state, index);
+    if (!(state->flags & STATE_SEEN)) {
+        /* Who is internal never changes: decide it once, not per packet. */
+        state->flags = STATE_SEEN;
+        if (triage_address_in_networks(&connection->client, engine->internal, engine->internal_count))
+            state->flags |= STATE_CLIENT_INTERNAL;
+        if (triage_address_in_networks(&connection->server, engine->internal, engine->internal_count))
+            state->flags |= STATE_SERVER_INTERNAL;
+    }
+    return state;
+}
+
+static gboolean signature_found(const triage_payload_signature *signature, const guint8 *payload,
+                                guint32 payload_length)
+{
+    guint32 window = MIN(payload_length, (guint32)TRIAGE_POLICY_PAYLOAD_WINDOW);
+    if (signature->length > window)
+        return FALSE;
+    if (!signature->anywhere)
+        return memcmp(payload, signature->bytes, signature->length) == 0;
+    guint32 last_start = window - signature->length;
+    for (guint32 start = 0; start <= last_start;) {
+        const guint8 *hit = memchr(payload + start, signature->bytes[0], last_start - start + 1);
+        if (hit == NULL)
+            return FALSE;
+        if (memcmp(hit, signature->bytes, signature->length) == 0)
+            return TRUE;
+        start = (guint32)(hit - payload) + 1;
+    }
+    return FALSE;
+}
+
+static void read_first_payload(const triage_policy_engine *engine, connection_state *state,
+                               const triage_flow_packet *packet)
+{
+    if (packet->payload == NULL)
+        return;
+    for (guint i = 0; i < engine->payload_rule_count; i++) {
+        const triage_compiled_rule *rule = triage_policy_compiled_rule(engine->policy, engine->payload_rules[i]);
+        guint64 bit = G_GUINT64_CONSTANT(1) << rule->payload_bit;
+        if (state->signatures_seen & bit)
+            continue;
+        for (guint s = 0; s < rule->signature_count; s++) {
+            if (signature_found(&rule->signatures[s], packet->payload, packet->payload_length)) {
+                state->signatures_seen |= bit;
+                break;
+            }
+        }
+    }
+}
+
+static gboolean is_carrier(const triage_policy_engine *engine, int protocol)
+{
+    for (guint i = 0; i < engine->carrier_count; i++) {
+        if (engine->carriers[i] == protocol)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* The application protocol is the highest layer that is not a carrier.  A
+ * payload with only carriers (eth:ip:udp:data) keeps its top layer as a
+ * stand-in until a later packet names something better. */
+static void note_application(const triage_policy_engine *engine, connection_state *state,
+                             const int *layer_ids, guint layer_count)
+{
+    for (guint i = layer_count; i-- > 0;) {
+        if (!is_carrier(engine, layer_ids[i])) {
+            state->application_protocol = layer_ids[i];
+            state->flags |= STATE_HAS_APPLICATION | STATE_APPLICATION_FINAL;
+            return;
+        }
+    }
+    if (!(state->flags & STATE_HAS_APPLICATION) && layer_count > 0) {
+        state->application_protocol = layer_ids[layer_count - 1];
+        state->flags |= STATE_HAS_APPLICATION;
+    }
+}
+
+static void note_payload(const triage_policy_engine *engine, connection_state *state, gboolean to_server,
+                         const triage_flow_packet *packet, const int *layer_ids, guint layer_count)
+{
+    guint8 direction = to_server ? STATE_PAYLOAD_TO_SERVER : STATE_PAYLOAD_TO_CLIENT;
+    if (!(state->flags & direction)) {
+        state->flags |= direction;
+        read_first_payload(engine, state, packet);
+    }
+    if (engine->allowlist && !(state->flags & STATE_APPLICATION_FINAL))
+        note_application(engine, state, layer_ids, layer_count);
+}
+
+/* ---- Matching -------------------------------------------------------------- */
+
+static gboolean frame_has_protocol(const triage_compiled_rule *rule, const int *layer_ids, guint layer_count)
+{
+    for (guint l = 0; l < layer_count; l++) {
+        for (guint p = 0; p < rule->protocol_count; p++) {
+            if (layer_ids[l] == rule->protocol_ids[p])
+                return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+static gboolean peer_is_inside(const triage_peer_condition *condition, const connection_state *state,
+                               const triage_connection *connection)
+{
+    gboolean from = condition->side == TRIAGE_PEER_FROM;
+    if (condition->internal)
+        return (state->flags & (from ? STATE_CLIENT_INTERNAL : STATE_SERVER_INTERNAL)) != 0;
+    return triage_address_in_networks(from ? &connection->client : &connection->server, &condition->network, 1);
+}
+
+/* Per side, the plain networks are alternatives and the negated ones are
+ * all excluded: "from:10.0.0.0/8 from:192.168.0.0/16 from:!10.9.0.0/16". */
+static gboolean peers_match(const triage_compiled_rule *rule, const connection_state *state,
+                            const triage_connection *connection)
+{
+    gboolean wanted[2] = {FALSE, FALSE};
+    gboolean found[2] = {FALSE, FALSE};
+    for (guint i = 0; i < rule->peer_count; i++) {
+        const triage_peer_condition *condition = &rule->peers[i];
+        gboolean inside = peer_is_inside(condition, state, connection);
+        if (condition->negated) {
+            if (inside)
+                return FALSE;
+        } else {
+            wanted[condition->side] = TRUE;
+            found[condition->side] |= inside;
+        }
+    }
+    return (!wanted[TRIAGE_PEER_FROM] || found[TRIAGE_PEER_FROM]) &&
+           (!wanted[TRIAGE_PEER_TO] || found[TRIAGE_PEER_TO]);
+}
+
+/* Cheapest tests first; connection and state are NULL for a frame without
+ * connection, which fails every criterion that needs one. */
+static gboolean rule_matches(const triage_compiled_rule *rule, const triage_connection *connection,
+                             const connection_state *state, const int *layer_ids, guint layer_count,
+                             guint64 matched_filter_rules)
+{
+    if (rule->info.filter_bit >= 0 && !(matched_filter_rules & (G_GUINT64_CONSTANT(1) << rule->info.filter_bit)))
+        return FALSE;
+    if (rule->payload_bit >= 0 &&
+        (state == NULL || !(state->signatures_seen & (G_GUINT64_CONSTANT(1) << rule->payload_bit))))
+        return FALSE;
+    if (rule->port_count > 0 &&
+        (connection == NULL || !triage_rule_port_matches(rule, connection->transport, connection->server_port)))
+        return FALSE;
+    if (rule->protocol_count > 0 && !frame_has_protocol(rule, layer_ids, layer_count))
+        return FALSE;
+    if (rule->peer_count > 0 && (connection == NULL || !peers_match(rule, state, connection)))
+        return FALSE;
+    return TRUE;
+}
+
+static void count_match(triage_policy_outcome *outcome, const triage_flow_packet *packet)
+{
+    if (outcome->matched_packets == 0) {
+        outcome->first_frame = packet->frame;
+        outcome->first_time = packet->time;
+    }
+    outcome->matched_packets++;
+    outcome->matched_bytes += packet->frame_length;
+    outcome->last_frame = packet->frame;
+    outcome->last_time = packet->time;
+}
+
+static triage_policy_verdict verdict_for(const triage_policy_engine *engine, guint rule, guint32 matched_packets)
+{
+    const triage_compiled_rule *compiled = triage_policy_compiled_rule(engine->policy, rule);
+    triage_policy_verdict verdict = {(int)rule, compiled->info.action == TRIAGE_POLICY_ALERT, matched_packets == 1};
+    return verdict;
+}
+
+/* Frames without connection stand alone: each is judged by the first rule
+ * it matches, and counted under that rule. */
+static triage_policy_verdict judge_connectionless(triage_policy_engine *engine, const triage_flow_packet *packet,
+                                                  const int *layer_ids, guint layer_count,
+                                                  guint64 matched_filter_rules)
+{
+    triage_policy_verdict none = {-1, FALSE, FALSE};
+    for (guint r = 0; r < engine->rule_count; r++) {
+        const triage_compiled_rule *rule = triage_policy_compiled_rule(engine->policy, r);
+        if (!rule_matches(rule, NULL, NULL, layer_ids, layer_count, matched_filter_rules))
+            continue;
+        triage_policy_outcome *outcome = &engine->connectionless[r];
+        outcome->rule = (int)r;
+        count_match(outcome, packet);
+        return verdict_for(engine, r, outcome->matched_packets);
+    }
+    return none;
+}
+
+triage_policy_verdict triage_policy_engine_add_packet(triage_policy_engine *engine,
+                                                      const triage_connection *connection,
+                                                      gboolean to_server,
+                                                      const triage_flow_packet *packet,
+                                                      const int *layer_ids, guint layer_count,
+                                                      guint64 matched_filter_rules)
+{
+    triage_policy_verdict none = {-1, FALSE, FALSE};
+    connection_state *state = connection != NULL ? state_for(engine, connection) : NULL;
+    if (state == NULL)
+        return judge_connectionless(engine, packet, layer_ids, layer_count, matched_filter_rules);
+
+    if (packet->payload_length > 0)
+        note_payload(engine, state, to_server, packet, layer_ids, layer_count);
+
+    /* Only rules up to the current decision can change or confirm it. */
+    guint last = state->rule_plus_one != 0 ? state->rule_plus_one - 1 : engine->rule_count;
+    guint matched = engine->rule_count;
+    for (guint r = 0; r < engine->rule_count && r <= last; r++) {
+        if (rule_matches(triage_policy_compiled_rule(engine->policy, r), connection, state, layer_ids,
+                         layer_count, matched_filter_rules)) {
+            matched = r;
+            break;
+        }
+    }
+    if (matched == engine->rule_count)
+        return none;
+
+    if (matched + 1 != state->rule_plus_one) {
+        state->rule_plus_one = matched + 1;
+        state->matched_packets = 0;
+    }
+    if (state->matched_packets == 0) {
+        state->first_frame = packet->frame;
+        state->first_time = packet->time;
+    }
+    state->matched_packets++;
+    state->last_frame = packet->frame;
+    state->last_time = packet->time;
+    return verdict_for(engine, matched, state->matched_packets);
+}
+
+/* ---- Results --------------------------------------------------------------- */
+
+gboolean triage_policy_engine_connection_outcome(const triage_policy_engine *engine,
+                                                 guint32 connection_index,
+                                                 triage_policy_outcome *out)
+{
+    if (connection_index >= engine->states->len)
+        return FALSE;
+    const connection_state *state = &g_array_index(engine->states, connection_state, connection_index);
+    if (!(state->flags & STATE_SEEN))
+        return FALSE;
+    out->rule = (int)state->rule_plus_one - 1;
+    out->matched_packets = state->matched_packets;
+    out->first_frame = state->first_frame;
+    out->last_frame = state->last_frame;
+    out->first_time = state->first_time;
+    out->last_time = state->last_time;
+    out->matched_bytes = 0;
+    out->carried_payload = (state->flags & (STATE_PAYLOAD_TO_SERVER | STATE_PAYLOAD_TO_CLIENT)) != 0;
+    out->application_protocol = (state->flags & STATE_HAS_APPLICATION) ? state->application_protocol : -1;
+    return TRUE;
+}
+
+void triage_policy_engine_connectionless_outcome(const triage_policy_engine *engine, guint rule,
+                                                 triage_policy_outcome *out)
+{
+    if (rule < engine->rule_count) {
+        *out = engine->connectionless[rule];
+    } else {
+        memset(out, 0, sizeof *out);
+        out->rule = -1;
+        out->application_protocol = -1;
+    }
+}
