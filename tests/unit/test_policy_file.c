@@ -1,0 +1,342 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * test_policy_file.c — the policy file parser and the rule model.
+ *
+ * Data-driven: every data/policy/file/NAME.csv is parsed as "NAME.csv" and
+ * the compiled policy, dumped one line per fact, must equal NAME.expect.
+ * Adding a case is adding those two files.  The UAT rows and the limits
+ * that need many rules are tested in code below.
+ */
+#include <string.h>
+
+#include "policy_file.h"
+#include "policy_rule.h"
+#include "test_policy_support.h"
+
+static const char *data_dir;
+static test_protocols *protocols;
+
+/* Bytes as a C-like string: printable ASCII as is, the rest as \xNN. */
+static void append_bytes(GString *out, const guint8 *bytes, guint length)
+{
+    for (guint i = 0; i < length; i++) {
+        if (bytes[i] == '\\' || bytes[i] == '"')
+            g_string_append_printf(out, "\\%c", bytes[i]);
+        else if (bytes[i] >= 0x20 && bytes[i] < 0x7f)
+            g_string_append_c(out, (char)bytes[i]);
+        else
+            g_string_append_printf(out, "\\x%02x", bytes[i]);
+    }
+}
+
+static void dump_rule(GString *out, const triage_compiled_rule *rule)
+{
+    const triage_policy_rule *info = &rule->info;
+    g_string_append_printf(out, "rule %s action=%s severity=%s line=%u\n", info->name,
+                           triage_policy_action_name(info->action), triage_policy_severity_name(info->severity),
+                           info->line);
+    if (*info->message != '\0') {
+        g_string_append(out, "  message: ");
+        append_bytes(out, (const guint8 *)info->message, (guint)strlen(info->message));
+        g_string_append_c(out, '\n');
+    }
+    if (rule->protocol_count > 0) {
+        g_string_append(out, "  protocols:");
+        for (guint i = 0; i < rule->protocol_count; i++)
+            g_string_append_printf(out, " %s", test_protocols_name(rule->protocol_ids[i], protocols));
+        g_string_append_c(out, '\n');
+    }
+    if (rule->port_count > 0) {
+        g_string_append(out, "  ports:");
+        for (guint i = 0; i < rule->port_count; i++) {
+            const triage_port_range *range = &rule->ports[i];
+            g_string_append_printf(out, " %s/%u", range->transport == TRIAGE_TRANSPORT_TCP ? "tcp" : "udp",
+                                   range->first);
+            if (range->last != range->first)
+                g_string_append_printf(out, "-%u", range->last);
+        }
+        g_string_append_c(out, '\n');
+    }
+    if (rule->peer_count > 0) {
+        g_string_append(out, "  peers:");
+        for (guint i = 0; i < rule->peer_count; i++) {
+            const triage_peer_condition *peer = &rule->peers[i];
+            char address[64];
+            g_string_append_printf(out, " %s:%s", peer->side == TRIAGE_PEER_FROM ? "from" : "to",
+                                   peer->negated ? "!" : "");
+            if (peer->internal)
+                g_string_append(out, "internal");
+            else
+                g_string_append_printf(out, "%s/%u",
+                                       triage_address_to_string(&peer->network.address, address, sizeof address),
+                                       peer->network.prefix_length);
+        }
+        g_string_append_c(out, '\n');
+    }
+    if (rule->signature_count > 0) {
+        g_string_append_printf(out, "  payload bit=%d:", rule->payload_bit);
+        for (guint i = 0; i < rule->signature_count; i++) {
+            g_string_append_printf(out, " %s\"", rule->signatures[i].anywhere ? "*" : "");
+            append_bytes(out, rule->signatures[i].bytes, rule->signatures[i].length);
+            g_string_append_c(out, '"');
+        }
+        g_string_append_c(out, '\n');
+    }
+    if (info->filter != NULL)
+        g_string_append_printf(out, "  filter bit=%d: %s\n", info->filter_bit, info->filter);
+}
+
+static char *dump_policy(const triage_policy *policy, const GPtrArray *errors)
+{
+    GString *out = g_string_new(NULL);
+    for (guint i = 0; i < triage_policy_rule_count(policy); i++)
+        dump_rule(out, triage_policy_compiled_rule(policy, i));
+    for (guint i = 0; i < errors->len; i++) {
+        const triage_policy_error *error = g_ptr_array_index((GPtrArray *)errors, i);
+        g_string_append_printf(out, "error %s\n", error->text);
+    }
+    return g_string_free(out, FALSE);
+}
+
+static void test_file_case(gconstpointer data)
+{
+    const char *name = data;
+    char *csv_relative = g_strdup_printf("policy/file/%s.csv", name);
+    char *expect_relative = g_strdup_printf("policy/file/%s.expect", name);
+    char *display_name = g_strdup_printf("%s.csv", name);
+    gsize length;
+    char *text = test_read_data_file(data_dir, csv_relative, &length);
+    char *expected = test_read_data_file(data_dir, expect_relative, NULL);
+    GPtrArray *errors = triage_policy_errors_new();
+    triage_policy *policy = triage_policy_parse_file_text(text, length, display_name, test_protocols_resolve,
+                                                          protocols, errors);
+    char *actual = dump_policy(policy, errors);
+
+    if (strcmp(actual, expected) != 0) {
+        g_test_message("%s: got\n%s\nexpected\n%s", csv_relative, actual, expected);
+        g_test_fail();
+    }
+    /* Every error line is "file:line: reason" and agrees with its parts. */
+    for (guint i = 0; i < errors->len; i++) {
+        const triage_policy_error *error = g_ptr_array_index(errors, i);
+        char *rebuilt = error->line > 0 ? g_strdup_printf("%s:%u: %s", display_name, error->line, error->reason)
+                                        : g_strdup_printf("%s: %s", display_name, error->reason);
+        g_assert_cmpstr(error->text, ==, rebuilt);
+        g_free(rebuilt);
+    }
+
+    triage_policy_free(policy);
+    g_ptr_array_free(errors, TRUE);
+    g_free(actual);
+    g_free(expected);
+    g_free(text);
+    g_free(display_name);
+    g_free(expect_relative);
+    g_free(csv_relative);
+}
+
+/* ---- In code: what files cannot show well ------------------------------------ */
+
+static triage_policy *parse_text(const char *text, GPtrArray *errors)
+{
+    return triage_policy_parse_file_text(text, strlen(text), "p.csv", test_protocols_resolve, protocols, errors);
+}
+
+static const char *error_text(GPtrArray *errors, guint i)
+{
+    g_assert_cmpuint(i, <, errors->len);
+    return ((triage_policy_error *)g_ptr_array_index(errors, i))->text;
+}
+
+static void test_rows(void)
+{
+    const triage_policy_row rows[] = {
+        {"bt", "alert", "error", "BitTorrent", "bittorrent", NULL, NULL, NULL, NULL},
+        {"bad-port", "alert", "warn", NULL, NULL, "tcp/99999", NULL, NULL, NULL},
+        {"bt", "alert", "note", NULL, NULL, "tcp/1", NULL, NULL, NULL},
+        /* The UAT has no quoting: a payload keeps its spaces as typed. */
+        {"irc", "alert", "", "", NULL, NULL, NULL, "NICK |*NOTICE ", NULL},
+        {"", "allow", NULL, NULL, "dns", NULL, NULL, NULL, NULL},
+    };
+    GPtrArray *errors = triage_policy_errors_new();
+    triage_policy *policy = triage_policy_from_rows(rows, G_N_ELEMENTS(rows), test_protocols_resolve, protocols,
+                                                    errors);
+
+    g_assert_cmpuint(triage_policy_rule_count(policy), ==, 2);
+    g_assert_cmpstr(triage_policy_rule_at(policy, 0)->name, ==, "bt");
+    g_assert_cmpuint(triage_policy_rule_at(policy, 0)->line, ==, 1);
+    const triage_compiled_rule *irc = triage_policy_compiled_rule(policy, 1);
+    g_assert_cmpuint(irc->info.severity, ==, TRIAGE_SEVERITY_WARN);
+    g_assert_cmpuint(irc->signature_count, ==, 2);
+    g_assert_cmpmem(irc->signatures[0].bytes, irc->signatures[0].length, "NICK ", 5);
+    g_assert_true(irc->signatures[1].anywhere);
+    g_assert_cmpmem(irc->signatures[1].bytes, irc->signatures[1].length, "NOTICE ", 7);
+
+    g_assert_cmpuint(errors->len, ==, 3);
+    g_assert_cmpstr(error_text(errors, 0), ==,
+                    "triage_policy table row 2: ports: 'tcp/99999' is not a port or port range (0-65535)");
+    g_assert_cmpstr(error_text(errors, 1), ==,
+                    "triage_policy table row 3: name: 'bt' is already the name of the rule from line 1");
+    g_assert_cmpstr(error_text(errors, 2), ==, "triage_policy table row 5: name: missing");
+    g_assert_cmpuint(((triage_policy_error *)g_ptr_array_index(errors, 2))->line, ==, 5);
+    triage_policy_free(policy);
+    g_ptr_array_free(errors, TRUE);
+}
+
+static void test_check_row(void)
+{
+    triage_policy_row good = {"x", "alert", "warn", "m", NULL, "udp/53", "to:!internal", NULL, NULL};
+    triage_policy_row bad = {"x", "alert", "loud", "m", NULL, "udp/53", NULL, NULL, NULL};
+    char *reason = NULL;
+    g_assert_true(triage_policy_check_row(&good, test_protocols_resolve, protocols, &reason));
+    g_assert_null(reason);
+    g_assert_false(triage_policy_check_row(&bad, test_protocols_resolve, protocols, &reason));
+    g_assert_cmpstr(reason, ==, "severity: 'loud' is not note, warn or error");
+    g_free(reason);
+}
+
+/* The 65th rule with a filter has no bit left in the 64-bit mask. */
+static void test_filter_limit(void)
+{
+    GString *text = g_string_new("name,action,filter\n");
+    for (int i = 0; i < TRIAGE_POLICY_MAX_FILTER_RULES + 1; i++)
+        g_string_append_printf(text, "f%d,alert,tcp.port == %d\n", i, i);
+    GPtrArray *errors = triage_policy_errors_new();
+    triage_policy *policy = parse_text(text->str, errors);
+    g_assert_cmpuint(triage_policy_rule_count(policy), ==, TRIAGE_POLICY_MAX_FILTER_RULES);
+    g_assert_cmpuint(triage_policy_filter_rule_count(policy), ==, TRIAGE_POLICY_MAX_FILTER_RULES);
+    g_assert_cmpint(triage_policy_rule_at(policy, 63)->filter_bit, ==, 63);
+    g_assert_cmpuint(errors->len, ==, 1);
+    g_assert_cmpstr(error_text(errors, 0), ==, "p.csv:66: filter: more than 64 rules have a filter");
+    triage_policy_free(policy);
+    g_ptr_array_free(errors, TRUE);
+    g_string_free(text, TRUE);
+}
+
+static void test_payload_limit(void)
+{
+    GString *text = g_string_new("name,action,payload\n");
+    for (int i = 0; i < TRIAGE_POLICY_MAX_PAYLOAD_RULES + 1; i++)
+        g_string_append_printf(text, "p%d,alert,sig%d\n", i, i);
+    GPtrArray *errors = triage_policy_errors_new();
+    triage_policy *policy = parse_text(text->str, errors);
+    g_assert_cmpuint(triage_policy_rule_count(policy), ==, TRIAGE_POLICY_MAX_PAYLOAD_RULES);
+    g_assert_cmpuint(errors->len, ==, 1);
+    g_assert_cmpstr(error_text(errors, 0), ==, "p.csv:66: payload: more than 64 rules have a payload");
+    triage_policy_free(policy);
+    g_ptr_array_free(errors, TRUE);
+    g_string_free(text, TRUE);
+}
+
+/* Text handed in with a length may hold a NUL; it must not cut a field. */
+static void test_nul_byte(void)
+{
+    static const char text[] = "name,action,ports\nok,alert,tcp/1\nbad\0x,alert,tcp/2\nalso-ok,alert,tcp/3\n";
+    GPtrArray *errors = triage_policy_errors_new();
+    triage_policy *policy = triage_policy_parse_file_text(text, sizeof text - 1, "p.csv", test_protocols_resolve,
+                                                          protocols, errors);
+    g_assert_cmpuint(triage_policy_rule_count(policy), ==, 2);
+    g_assert_cmpstr(triage_policy_rule_at(policy, 1)->name, ==, "also-ok");
+    g_assert_cmpuint(errors->len, ==, 1);
+    g_assert_cmpstr(error_text(errors, 0), ==, "p.csv:3: field 1 contains a NUL byte");
+    triage_policy_free(policy);
+    g_ptr_array_free(errors, TRUE);
+}
+
+/* Without errors_out the parser still skips bad lines, silently. */
+static void test_errors_optional(void)
+{
+    triage_policy *policy = parse_text("name,action,ports\nbad,alert,tcp/x\ngood,alert,tcp/1\n", NULL);
+    g_assert_cmpuint(triage_policy_rule_count(policy), ==, 1);
+    triage_policy_free(policy);
+    policy = triage_policy_parse_file_text(NULL, 0, NULL, NULL, NULL, NULL);
+    g_assert_cmpuint(triage_policy_rule_count(policy), ==, 0);
+    triage_policy_free(policy);
+}
+
+/* Without a resolver every protocol name is unknown: an error, not a crash. */
+static void test_no_resolver(void)
+{
+    static const char text[] = "name,action,protocols\nx,alert,tcp\n";
+    GPtrArray *errors = triage_policy_errors_new();
+    triage_policy *policy = triage_policy_parse_file_text(text, strlen(text), "p.csv", NULL,
+                                                          NULL, errors);
+    g_assert_cmpuint(triage_policy_rule_count(policy), ==, 0);
+    g_assert_cmpstr(error_text(errors, 0), ==, "p.csv:2: protocols: unknown protocol 'tcp'");
+    triage_policy_free(policy);
+    g_ptr_array_free(errors, TRUE);
+}
+
+static void test_rule_for_port(void)
+{
+    GPtrArray *errors = triage_policy_errors_new();
+    triage_policy *policy = parse_text("name,action,protocols,ports,peers\n"
+                                       "bt,alert,bittorrent,tcp/6881,\n"          /* needs packets */
+                                       "admin-ssh,allow,,tcp/22,from:10.0.0.0/8\n" /* some peers only */
+                                       "ssh,alert,,tcp/22,\n"
+                                       "web,allow,,tcp/80,\n"                      /* excuses the port */
+                                       "http,alert,,\"tcp/80,tcp/8000-8080\",\n"
+                                       "rdp,alert,,udp/3389,from:!internal\n",
+                                       errors);
+    g_assert_cmpuint(errors->len, ==, 0);
+    g_assert_null(triage_policy_rule_for_port(policy, TRIAGE_TRANSPORT_TCP, 6881));
+    g_assert_cmpstr(triage_policy_rule_for_port(policy, TRIAGE_TRANSPORT_TCP, 22), ==, "ssh");
+    g_assert_null(triage_policy_rule_for_port(policy, TRIAGE_TRANSPORT_UDP, 22));
+    g_assert_null(triage_policy_rule_for_port(policy, TRIAGE_TRANSPORT_TCP, 80));
+    g_assert_cmpstr(triage_policy_rule_for_port(policy, TRIAGE_TRANSPORT_TCP, 8080), ==, "http");
+    g_assert_null(triage_policy_rule_for_port(policy, TRIAGE_TRANSPORT_TCP, 8081));
+    g_assert_cmpstr(triage_policy_rule_for_port(policy, TRIAGE_TRANSPORT_UDP, 3389), ==, "rdp");
+    triage_policy_free(policy);
+    g_ptr_array_free(errors, TRUE);
+}
+
+static gint compare_names(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void add_file_cases(void)
+{
+    char *folder = g_build_filename(data_dir, "policy", "file", NULL);
+    GDir *dir = g_dir_open(folder, 0, NULL);
+    GPtrArray *names = g_ptr_array_new();
+    const char *entry;
+    if (dir == NULL)
+        g_error("cannot open %s", folder);
+    while ((entry = g_dir_read_name(dir)) != NULL) {
+        if (g_str_has_suffix(entry, ".csv"))
+            g_ptr_array_add(names, g_strndup(entry, strlen(entry) - strlen(".csv")));
+    }
+    g_dir_close(dir);
+    g_assert_cmpuint(names->len, >, 0);
+    g_ptr_array_sort(names, compare_names);
+    for (guint i = 0; i < names->len; i++) {
+        char *path = g_strdup_printf("/policy/file/%s", (char *)g_ptr_array_index(names, i));
+        g_test_add_data_func_full(path, g_ptr_array_index(names, i), test_file_case, g_free);
+        g_free(path);
+    }
+    g_ptr_array_free(names, TRUE);
+    g_free(folder);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    if (argc < 2)
+        g_error("usage: %s DATA_DIR", argv[0]);
+    data_dir = argv[1];
+    protocols = test_protocols_load(data_dir);
+
+    add_file_cases();
+    g_test_add_func("/policy/rows", test_rows);
+    g_test_add_func("/policy/check-row", test_check_row);
+    g_test_add_func("/policy/filter-limit", test_filter_limit);
+    g_test_add_func("/policy/payload-limit", test_payload_limit);
+    g_test_add_func("/policy/nul-byte", test_nul_byte);
+    g_test_add_func("/policy/errors-optional", test_errors_optional);
+    g_test_add_func("/policy/no-resolver", test_no_resolver);
+    g_test_add_func("/policy/rule-for-port", test_rule_for_port);
+    int result = g_test_run();
+    test_protocols_free(protocols);
+    return result;
+}
