@@ -8,17 +8,28 @@
  *   services tcp/80 …          ports named a service (responder inference)
  *   rank connections|bytes|packets
  *   select all | none | INDEX… which connection indexes count
+ *   max_connections N          the table's bound, before the first packet
  *   packet WORDS…
  *   expect totals key=value…
  *   expect destination RANK key=value…
  *   expect port RANK PORT_RANK key=value…
  * Expectations rebuild the aggregation when a setting or packet changed
  * since the last one, so one script can check several rankings.
+ *
+ * Report goldens: every tests/unit/data/dests/report/NAME.case is a flow
+ * script that may also say "top N" and "filter TEXT…"; its report, built
+ * with the fake Wireshark knowledge below, must equal NAME.txt, NAME.csv
+ * and NAME.json byte for byte.  After an intended change regenerate them
+ * and review the diff:
+ *     TRIAGE_UPDATE_GOLDEN=1 test_destinations tests/unit/data
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "destinations.h"
 #include "flow_script.h"
+#include "report_dests.h"
+#include "report_model.h"
 
 static const char *data_folder;
 
@@ -28,6 +39,12 @@ typedef struct script_state {
     GHashTable *services;
     GArray *internal; /* of triage_network */
     triage_dests_rank rank;
+    triage_sort sort;
+    guint top;
+    char *filter;
+    guint64 packets;
+    triage_time first;
+    triage_time last;
     gboolean select_all;
     GHashTable *selected; /* connection indexes */
     triage_connection_table *table;
@@ -175,8 +192,23 @@ static void run_line(script_state *state, char **words)
             i++;
         if (i == G_N_ELEMENTS(names))
             g_error("%s: rank connections|bytes|packets", location);
+        static const triage_sort sorts[] = {TRIAGE_SORT_CONNECTIONS, TRIAGE_SORT_BYTES, TRIAGE_SORT_PACKETS};
         state->rank = ranks[i];
+        state->sort = sorts[i];
         invalidate(state);
+    } else if (strcmp(command, "max_connections") == 0) {
+        guint32 max_connections;
+        if (state->packets != 0 || words[1] == NULL || !script_parse_uint32(words[1], &max_connections))
+            g_error("%s: max_connections N comes before any packet", location);
+        invalidate(state);
+        triage_connection_table_free(state->table);
+        state->table = triage_connection_table_new(max_connections, port_is_service, state);
+    } else if (strcmp(command, "top") == 0) {
+        if (words[1] == NULL || !script_parse_uint32(words[1], &state->top))
+            g_error("%s: top N", location);
+    } else if (strcmp(command, "filter") == 0) {
+        g_free(state->filter);
+        state->filter = g_strjoinv(" ", words + 1);
     } else if (strcmp(command, "select") == 0) {
         g_hash_table_remove_all(state->selected);
         state->select_all = g_strcmp0(words[1], "all") == 0;
@@ -194,6 +226,11 @@ static void run_line(script_state *state, char **words)
         if (!script_parse_packet(words + 1, &packet) || words[11] != NULL)
             g_error("%s: bad packet line", location);
         triage_connection_table_add_packet(state->table, &packet, NULL);
+        if (state->packets == 0 || packet.time < state->first)
+            state->first = packet.time;
+        if (state->packets == 0 || packet.time > state->last)
+            state->last = packet.time;
+        state->packets++;
         invalidate(state);
     } else if (strcmp(command, "expect") == 0) {
         run_expect(state, location, words);
@@ -203,35 +240,332 @@ static void run_line(script_state *state, char **words)
     g_free(location);
 }
 
-static void test_script(gconstpointer data)
+static void script_state_init(script_state *state, const char *path)
 {
-    const char *path = data;
+    *state = (script_state){.path = path, .select_all = TRUE, .rank = TRIAGE_DESTS_RANK_CONNECTIONS,
+                            .sort = TRIAGE_SORT_CONNECTIONS};
+    state->services = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    state->selected = g_hash_table_new(g_direct_hash, g_direct_equal);
+    state->internal = g_array_new(FALSE, FALSE, sizeof(triage_network));
+    state->table = triage_connection_table_new(0, port_is_service, state);
+}
+
+static void script_state_clear(script_state *state)
+{
+    invalidate(state);
+    triage_connection_table_free(state->table);
+    g_array_free(state->internal, TRUE);
+    g_hash_table_destroy(state->selected);
+    g_hash_table_destroy(state->services);
+    g_free(state->filter);
+}
+
+static void run_script(script_state *state)
+{
     char *contents;
     GError *error = NULL;
-    if (!g_file_get_contents(path, &contents, NULL, &error))
+    if (!g_file_get_contents(state->path, &contents, NULL, &error))
         g_error("%s", error->message);
-
-    script_state state = {.path = path, .select_all = TRUE, .rank = TRIAGE_DESTS_RANK_CONNECTIONS};
-    state.services = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    state.selected = g_hash_table_new(g_direct_hash, g_direct_equal);
-    state.internal = g_array_new(FALSE, FALSE, sizeof(triage_network));
-    state.table = triage_connection_table_new(0, port_is_service, &state);
     char **lines = g_strsplit(contents, "\n", -1);
     for (guint i = 0; lines[i] != NULL; i++) {
-        state.line_number = i + 1;
+        state->line_number = i + 1;
         char **words = script_words(lines[i]);
         if (words == NULL)
             continue;
-        run_line(&state, words);
+        run_line(state, words);
         g_strfreev(words);
     }
     g_strfreev(lines);
     g_free(contents);
-    invalidate(&state);
-    triage_connection_table_free(state.table);
-    g_array_free(state.internal, TRUE);
-    g_hash_table_destroy(state.selected);
-    g_hash_table_destroy(state.services);
+}
+
+static void test_script(gconstpointer data)
+{
+    script_state state;
+    script_state_init(&state, data);
+    run_script(&state);
+    script_state_clear(&state);
+}
+
+/* ---- the report ---------------------------------------------------------- */
+
+/* Stand-ins for what the glue asks Wireshark.  Every answer is copied into
+ * one reused buffer, scribbled over on the next call, so a report that kept
+ * a callback's pointer instead of copying the string would show garbage. */
+typedef struct fake_wireshark {
+    char answer[64];
+    guint geo_calls;
+    guint service_calls;
+    guint policy_calls;
+} fake_wireshark;
+
+static const char *fake_answer(fake_wireshark *fake, const char *text)
+{
+    memset(fake->answer, '#', sizeof fake->answer - 1);
+    fake->answer[sizeof fake->answer - 1] = '\0';
+    if (text == NULL)
+        return NULL;
+    g_strlcpy(fake->answer, text, sizeof fake->answer);
+    return fake->answer;
+}
+
+static const char *fake_service_name(guint8 transport, guint16 port, void *user_data)
+{
+    static const struct {
+        guint8 transport;
+        guint16 port;
+        const char *name;
+    } services[] = {
+        {TRIAGE_TRANSPORT_TCP, 22, "ssh"},     {TRIAGE_TRANSPORT_TCP, 80, "http"},
+        {TRIAGE_TRANSPORT_TCP, 443, "https"},  {TRIAGE_TRANSPORT_UDP, 53, "domain"},
+        {TRIAGE_TRANSPORT_UDP, 443, "https"},
+    };
+    fake_wireshark *fake = user_data;
+    fake->service_calls++;
+    for (gsize i = 0; i < G_N_ELEMENTS(services); i++) {
+        if (services[i].transport == transport && services[i].port == port)
+            return fake_answer(fake, services[i].name);
+    }
+    return fake_answer(fake, NULL);
+}
+
+static const char *fake_transport_name(guint8 transport, void *user_data)
+{
+    return fake_answer(user_data, transport == 253 ? "experimental" : NULL);
+}
+
+static gboolean fake_geo(const triage_address *address, const char **country, const char **asn, void *user_data)
+{
+    fake_wireshark *fake = user_data;
+    char text[64];
+    fake->geo_calls++;
+    triage_address_to_string(address, text, sizeof text);
+    if (strcmp(text, "93.184.216.34") == 0) {
+        *country = "US";
+        *asn = fake_answer(fake, "AS15133 Example Networks");
+        return TRUE;
+    }
+    if (strcmp(text, "2a03:b0c0:3:d0::70:1001") == 0) {
+        *country = fake_answer(fake, "DE");
+        *asn = NULL;
+        return TRUE;
+    }
+    *country = "XX"; /* must be ignored: the answer is FALSE */
+    *asn = "AS0";
+    return FALSE;
+}
+
+static const char *fake_policy_rule(guint8 transport, guint16 port, void *user_data)
+{
+    fake_wireshark *fake = user_data;
+    fake->policy_calls++;
+    if (transport == TRIAGE_TRANSPORT_TCP && port == 22)
+        return fake_answer(fake, "remote-shell");
+    if (transport == TRIAGE_TRANSPORT_ICMP && port == 0)
+        return fake_answer(fake, "icmp-anywhere");
+    return fake_answer(fake, NULL);
+}
+
+static triage_report *build_report(script_state *state, fake_wireshark *fake)
+{
+    triage_dests_callbacks callbacks = {
+        .service_name = fake_service_name,
+        .transport_name = fake_transport_name,
+        .geo = fake_geo,
+        .policy_rule = fake_policy_rule,
+        .is_selected = state->select_all ? NULL : is_selected,
+        .selection_data = state,
+        .user_data = fake,
+    };
+    return triage_dests_report_build(state->table, (const triage_network *)state->internal->data,
+                                     state->internal->len, state->sort, state->top, state->filter, &callbacks,
+                                     state->packets, state->first, state->last);
+}
+
+static char *render(triage_report *report, triage_format format)
+{
+    FILE *out = tmpfile();
+    g_assert_nonnull(out);
+    triage_reports_write(out, format, &report, 1, "test");
+    long size = ftell(out);
+    g_assert_cmpint(size, >=, 0);
+    char *text = g_malloc((gsize)size + 1);
+    rewind(out);
+    g_assert_cmpuint(fread(text, 1, (gsize)size, out), ==, (gsize)size);
+    text[size] = '\0';
+    fclose(out);
+    return text;
+}
+
+static void compare_with_golden(const char *actual, const char *path)
+{
+    GError *error = NULL;
+    if (g_getenv("TRIAGE_UPDATE_GOLDEN") != NULL) {
+        if (!g_file_set_contents(path, actual, -1, &error))
+            g_error("%s", error->message);
+        g_test_message("rewrote %s", path);
+    }
+    char *expected;
+    if (!g_file_get_contents(path, &expected, NULL, &error))
+        g_error("%s (create it with TRIAGE_UPDATE_GOLDEN=1)", error->message);
+    if (strcmp(actual, expected) != 0)
+        g_test_message("output differs from %s (if the change is intended, rerun with TRIAGE_UPDATE_GOLDEN=1 "
+                       "and review the diff)", path);
+    g_assert_cmpstr(actual, ==, expected);
+    g_free(expected);
+}
+
+static void test_report_golden(gconstpointer data)
+{
+    static const struct {
+        triage_format format;
+        const char *extension;
+    } formats[] = {{TRIAGE_FORMAT_TEXT, ".txt"}, {TRIAGE_FORMAT_CSV, ".csv"}, {TRIAGE_FORMAT_JSON, ".json"}};
+    const char *path = data;
+    script_state state;
+    fake_wireshark fake = {0};
+    script_state_init(&state, path);
+    run_script(&state);
+    triage_report *report = build_report(&state, &fake);
+    char *stem = g_strndup(path, strlen(path) - strlen(".case"));
+    for (gsize i = 0; i < G_N_ELEMENTS(formats); i++) {
+        char *actual = render(report, formats[i].format);
+        char *golden = g_strconcat(stem, formats[i].extension, NULL);
+        compare_with_golden(actual, golden);
+        g_free(golden);
+        g_free(actual);
+    }
+    g_free(stem);
+    triage_report_free(report);
+    script_state_clear(&state);
+}
+
+/* The keys DESIGN §5 promises, in order, whatever the goldens say. */
+static void assert_keys(const triage_table *table, const char *const *keys)
+{
+    guint column = 0;
+    for (const char *const *key = keys; *key != NULL; key++) {
+        while (column < triage_table_column_count(table) &&
+               strcmp(triage_table_column(table, column)->key, *key) != 0)
+            column++;
+        if (column == triage_table_column_count(table))
+            g_error("table %s has no key %s (or not in the promised order)", table->name, *key);
+    }
+}
+
+static const triage_table *report_table(const triage_report *report, const char *name)
+{
+    for (guint i = 0; i < report->tables->len; i++) {
+        const triage_table *table = g_ptr_array_index(report->tables, i);
+        if (strcmp(table->name, name) == 0)
+            return table;
+    }
+    g_error("report has no table %s", name);
+}
+
+static guint column_index(const triage_table *table, const char *key)
+{
+    for (guint column = 0; column < triage_table_column_count(table); column++) {
+        if (strcmp(triage_table_column(table, column)->key, key) == 0)
+            return column;
+    }
+    g_error("table %s has no key %s", table->name, key);
+}
+
+/* Contract of the report: keys, top N on both levels, nulls for protocols
+ * without ports, and Wireshark asked only about the rows shown. */
+static void test_report_contract(void)
+{
+    static const char *const destination_keys[] = {
+        "address", "direction", "connections", "packets_to", "bytes_to", "packets_from", "bytes_from",
+        "initiators", "first", "last", "country", "asn", "ports", NULL};
+    static const char *const port_keys[] = {"transport", "port", "service", "inferred", "connections",
+                                            "packets_to", "bytes_to", "packets_from", "bytes_from",
+                                            "initiators", "policy_rule", NULL};
+    static const char *const totals_keys[] = {"destinations", "connections", "packets", "bytes", NULL};
+
+    char *path = g_build_filename(data_folder, "dests", "aggregate", "basic.case", NULL);
+    script_state state;
+    fake_wireshark fake = {0};
+    script_state_init(&state, path);
+    run_script(&state);
+    state.top = 1;
+    state.sort = TRIAGE_SORT_CONNECTIONS;
+    triage_report *report = build_report(&state, &fake);
+
+    g_assert_cmpstr(report->name, ==, "dests");
+    const triage_table *destinations = report_table(report, "destinations");
+    const triage_table *totals = report_table(report, "totals");
+    g_assert_cmpint(destinations->shape, ==, TRIAGE_SHAPE_LIST);
+    g_assert_cmpint(totals->shape, ==, TRIAGE_SHAPE_RECORD);
+    assert_keys(destinations, destination_keys);
+    assert_keys(totals, totals_keys);
+
+    /* top 1: one destination, one of its two ports. */
+    g_assert_cmpuint(triage_table_row_count(destinations), ==, 1);
+    g_assert_cmpint(triage_table_cell(destinations, 0, column_index(destinations, "ports_total"))->as.integer, ==, 2);
+    const triage_table *ports = triage_table_cell(destinations, 0, column_index(destinations, "ports"))->as.table;
+    assert_keys(ports, port_keys);
+    g_assert_cmpuint(triage_table_row_count(ports), ==, 1);
+    g_assert_cmpuint(fake.geo_calls, ==, 1);
+    g_assert_cmpuint(fake.service_calls, ==, 1);
+    g_assert_cmpuint(fake.policy_calls, ==, 1);
+    g_assert_cmpstr(triage_table_cell(destinations, 0, column_index(destinations, "asn"))->as.string, ==,
+                    "AS15133 Example Networks");
+    g_assert_cmpstr(triage_table_cell(ports, 0, column_index(ports, "service"))->as.string, ==, "https");
+    g_assert_cmpint(triage_table_cell(totals, 0, column_index(totals, "destinations"))->as.integer, ==, 4);
+    g_assert_cmpint(triage_table_cell(totals, 0, column_index(totals, "bytes"))->as.integer, ==, 8220);
+    g_assert_cmpstr(g_ptr_array_index(destinations->footnotes, 0), ==, "3 more destinations not shown.");
+    g_assert_cmpstr(g_ptr_array_index(ports->footnotes, 0), ==, "1 more port not shown.");
+    triage_report_free(report);
+
+    /* Every row: the ICMP row has neither port nor service, but may have a
+     * policy rule; a destination the geo callback does not know has nulls. */
+    state.top = 0;
+    report = build_report(&state, &fake);
+    destinations = report_table(report, "destinations");
+    g_assert_cmpuint(triage_table_row_count(destinations), ==, 4);
+    const guint last_row = 3;
+    g_assert_cmpstr(triage_table_cell(destinations, last_row, column_index(destinations, "address"))->as.string, ==,
+                    "10.0.0.3");
+    g_assert_true(triage_cell_is_null(triage_table_cell(destinations, last_row, column_index(destinations, "country"))));
+    g_assert_true(triage_cell_is_null(triage_table_cell(destinations, last_row, column_index(destinations, "asn"))));
+    ports = triage_table_cell(destinations, last_row, column_index(destinations, "ports"))->as.table;
+    g_assert_cmpstr(triage_table_cell(ports, 0, column_index(ports, "transport"))->as.string, ==, "icmp");
+    g_assert_true(triage_cell_is_null(triage_table_cell(ports, 0, column_index(ports, "port"))));
+    g_assert_true(triage_cell_is_null(triage_table_cell(ports, 0, column_index(ports, "service"))));
+    g_assert_cmpstr(triage_table_cell(ports, 0, column_index(ports, "policy_rule"))->as.string, ==, "icmp-anywhere");
+    triage_report_free(report);
+
+    /* No callbacks at all is allowed. */
+    report = triage_dests_report_build(state.table, NULL, 0, TRIAGE_SORT_BYTES, 2, NULL, NULL, 0, 0, 0);
+    destinations = report_table(report, "destinations");
+    g_assert_cmpuint(triage_table_row_count(destinations), ==, 2);
+    g_assert_cmpstr(triage_table_cell(destinations, 1, column_index(destinations, "address"))->as.string, ==,
+                    "203.0.113.7");
+    g_assert_cmpstr(triage_table_cell(destinations, 1, column_index(destinations, "direction"))->as.string, ==,
+                    "external");
+    triage_report_free(report);
+
+    script_state_clear(&state);
+    g_free(path);
+}
+
+static void add_script_tests(const char *subfolder, const char *prefix, GTestDataFunc function, GPtrArray *keep)
+{
+    char *folder = g_build_filename(data_folder, "dests", subfolder, NULL);
+    GPtrArray *cases = script_list_cases(folder);
+    g_assert_cmpuint(cases->len, >, 0);
+    for (guint i = 0; i < cases->len; i++) {
+        const char *path = g_ptr_array_index(cases, i);
+        char *name = g_path_get_basename(path);
+        char *test_path = g_strdup_printf("%s/%s", prefix, name);
+        g_test_add_data_func(test_path, path, function);
+        g_free(test_path);
+        g_free(name);
+    }
+    g_ptr_array_add(keep, cases);
+    g_free(folder);
 }
 
 /* ---- properties no script states well ---------------------------------- */
@@ -341,20 +675,12 @@ int main(int argc, char **argv)
     g_test_add_func("/destinations/empty", test_empty);
     g_test_add_func("/destinations/rows_add_up", test_rows_add_up);
     g_test_add_func("/destinations/names", test_names);
+    g_test_add_func("/destinations/report/contract", test_report_contract);
 
-    char *folder = g_build_filename(data_folder, "dests", "aggregate", NULL);
-    GPtrArray *cases = script_list_cases(folder);
-    g_assert_cmpuint(cases->len, >, 0);
-    for (guint i = 0; i < cases->len; i++) {
-        const char *path = g_ptr_array_index(cases, i);
-        char *name = g_path_get_basename(path);
-        char *test_path = g_strdup_printf("/destinations/case/%s", name);
-        g_test_add_data_func(test_path, path, test_script);
-        g_free(test_path);
-        g_free(name);
-    }
+    GPtrArray *case_lists = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
+    add_script_tests("aggregate", "/destinations/case", test_script, case_lists);
+    add_script_tests("report", "/destinations/report/golden", test_report_golden, case_lists);
     int result = g_test_run();
-    g_ptr_array_free(cases, TRUE);
-    g_free(folder);
+    g_ptr_array_free(case_lists, TRUE);
     return result;
 }

@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * report_dests.c — renders the destinations aggregation as a report.
+ *
+ * The numbers come from tap/destinations.c; this file only chooses the rows
+ * shown, asks Wireshark (through the callbacks) for names, places and policy
+ * rules of those rows, and lays out the tables.
+ */
+#include "report_dests.h"
+
+static const char *sort_word(triage_sort sort)
+{
+    switch (sort) {
+    case TRIAGE_SORT_BYTES:
+        return "bytes";
+    case TRIAGE_SORT_PACKETS:
+        return "packets";
+    case TRIAGE_SORT_CONNECTIONS:
+    default:
+        return "connections";
+    }
+}
+
+static triage_dests_rank rank_of(triage_sort sort)
+{
+    switch (sort) {
+    case TRIAGE_SORT_BYTES:
+        return TRIAGE_DESTS_RANK_BYTES;
+    case TRIAGE_SORT_PACKETS:
+        return TRIAGE_DESTS_RANK_PACKETS;
+    case TRIAGE_SORT_CONNECTIONS:
+    default:
+        return TRIAGE_DESTS_RANK_CONNECTIONS;
+    }
+}
+
+static guint shown_rows(guint available, guint top)
+{
+    return top == 0 || available < top ? available : top;
+}
+
+static void add_not_shown_footnote(triage_table *table, guint available, guint shown, const char *one,
+                                   const char *many)
+{
+    if (available <= shown)
+        return;
+    guint hidden = available - shown;
+    char *text = g_strdup_printf("%u more %s not shown.", hidden, hidden == 1 ? one : many);
+    triage_table_add_footnote(table, text);
+    g_free(text);
+}
+
+/* Protocols with ports are the ones whose rows have a port number. */
+static gboolean has_ports(guint8 transport)
+{
+    return transport == TRIAGE_TRANSPORT_TCP || transport == TRIAGE_TRANSPORT_UDP;
+}
+
+static void add_traffic_cells(triage_table *table, const triage_traffic *traffic)
+{
+    triage_table_add_integer(table, traffic->connections);
+    triage_table_add_integer(table, (gint64)traffic->packets_to);
+    triage_table_add_integer(table, (gint64)traffic->bytes_to);
+    triage_table_add_integer(table, (gint64)traffic->packets_from);
+    triage_table_add_integer(table, (gint64)traffic->bytes_from);
+    triage_table_add_integer(table, traffic->initiators);
+}
+
+static void add_traffic_columns(triage_table *table)
+{
+    triage_table_add_column(table, "connections", "Connections", TRIAGE_CELL_INTEGER);
+    triage_table_add_column(table, "packets_to", "Packets to", TRIAGE_CELL_INTEGER);
+    triage_table_add_column(table, "bytes_to", "Bytes to", TRIAGE_CELL_INTEGER);
+    triage_table_add_column(table, "packets_from", "Packets from", TRIAGE_CELL_INTEGER);
+    triage_table_add_column(table, "bytes_from", "Bytes from", TRIAGE_CELL_INTEGER);
+    triage_table_add_column(table, "initiators", "Initiators", TRIAGE_CELL_INTEGER);
+}
+
+static void add_transport_cell(triage_table *table, guint8 transport, const triage_dests_callbacks *callbacks)
+{
+    const char *name = triage_transport_name(transport);
+    if (name == NULL && callbacks->transport_name != NULL)
+        name = callbacks->transport_name(transport, callbacks->user_data);
+    if (name != NULL) {
+        triage_table_add_string(table, name);
+    } else {
+        char number[24];
+        g_snprintf(number, sizeof number, "ip-proto-%u", transport);
+        triage_table_add_string(table, number);
+    }
+}
+
+static triage_table *ports_table(const triage_destinations *destinations, const triage_destination *destination,
+                                 guint top, const triage_dests_callbacks *callbacks)
+{
+    triage_table *table = triage_table_new("ports", "Ports", TRIAGE_SHAPE_LIST);
+    triage_table_add_column(table, "transport", "Transport", TRIAGE_CELL_STRING);
+    triage_table_add_column(table, "port", "Port", TRIAGE_CELL_INTEGER);
+    triage_table_add_column(table, "service", "Service", TRIAGE_CELL_STRING);
+    triage_table_add_column(table, "inferred", "Inferred", TRIAGE_CELL_BOOLEAN);
+    add_traffic_columns(table);
+    triage_table_add_column(table, "policy_rule", "Policy rule", TRIAGE_CELL_STRING);
+
+    guint count;
+    const triage_destination_port *ports = triage_destinations_ports(destinations, destination, &count);
+    guint shown = shown_rows(count, top);
+    for (guint i = 0; i < shown; i++) {
+        const triage_destination_port *port = &ports[i];
+        triage_table_begin_row(table);
+        add_transport_cell(table, port->transport, callbacks);
+        if (has_ports(port->transport)) {
+            triage_table_add_integer(table, port->port);
+            triage_table_add_string(table, callbacks->service_name != NULL
+                                               ? callbacks->service_name(port->transport, port->port,
+                                                                         callbacks->user_data)
+                                               : NULL);
+        } else {
+            triage_table_add_null(table);
+            triage_table_add_null(table);
+        }
+        triage_table_add_boolean(table, port->inferred);
+        add_traffic_cells(table, &port->traffic);
+        triage_table_add_string(table, callbacks->policy_rule != NULL
+                                           ? callbacks->policy_rule(port->transport, port->port,
+                                                                    callbacks->user_data)
+                                           : NULL);
+    }
+    add_not_shown_footnote(table, count, shown, "port", "ports");
+    return table;
+}
+
+static triage_table *destinations_table(const triage_destinations *destinations, triage_sort sort, guint top,
+                                        const triage_dests_callbacks *callbacks)
+{
+    char *title = top == 0 ? g_strdup_printf("Destinations (by %s)", sort_word(sort))
+                           : g_strdup_printf("Destinations (top %u by %s)", top, sort_word(sort));
+    triage_table *table = triage_table_new("destinations", title, TRIAGE_SHAPE_LIST);
+    g_free(title);
+    triage_table_add_column(table, "address", "Address", TRIAGE_CELL_STRING);
+    triage_table_add_column(table, "direction", "Direction", TRIAGE_CELL_STRING);
+    add_traffic_columns(table);
+    triage_table_add_column(table, "first", "First seen", TRIAGE_CELL_TIMESTAMP);
+    triage_table_add_column(table, "last", "Last seen", TRIAGE_CELL_TIMESTAMP);
+    triage_table_add_column(table, "country", "Country", TRIAGE_CELL_STRING);
+    triage_table_add_column(table, "asn", "AS", TRIAGE_CELL_STRING);
+    triage_table_add_column(table, "ports_total", "Ports", TRIAGE_CELL_INTEGER);
+    triage_table_add_column(table, "ports", "Ports", TRIAGE_CELL_TABLE);
+
+    guint count = triage_destinations_count(destinations);
+    guint shown = shown_rows(count, top);
+    for (guint rank = 0; rank < shown; rank++) {
+        const triage_destination *destination = triage_destinations_get(destinations, rank);
+        char address[64];
+        triage_table_begin_row(table);
+        triage_table_add_string(table, triage_address_to_string(&destination->address, address, sizeof address));
+        triage_table_add_string(table, triage_direction_name(destination->direction));
+        add_traffic_cells(table, &destination->traffic);
+        triage_table_add_timestamp(table, destination->traffic.first);
+        triage_table_add_timestamp(table, destination->traffic.last);
+        const char *country = NULL, *asn = NULL;
+        if (callbacks->geo == NULL ||
+            !callbacks->geo(&destination->address, &country, &asn, callbacks->user_data)) {
+            country = NULL;
+            asn = NULL;
+        }
+        /* Added at once: the callback's strings may not outlive the next call. */
+        triage_table_add_string(table, country);
+        triage_table_add_string(table, asn);
+        triage_table_add_integer(table, destination->port_count);
+        triage_table_add_table(table, ports_table(destinations, destination, top, callbacks));
+    }
+    add_not_shown_footnote(table, count, shown, "destination", "destinations");
+    triage_table_add_footnote(table, "A destination is the responder of a connection: who received the SYN, "
+                                     "or the first packet of a flow. \"to\" counts towards it.");
+    triage_table_add_footnote(table, "Inferred: no handshake captured for any connection of the row; "
+                                     "the responder was guessed from the ports.");
+    return table;
+}
+
+static triage_table *totals_table(const triage_destinations *destinations, triage_connection_table *connections)
+{
+    const triage_destinations_totals *totals = triage_destinations_get_totals(destinations);
+    triage_table *table = triage_table_new("totals", "Totals", TRIAGE_SHAPE_RECORD);
+    triage_table_add_column(table, "destinations", "Destinations", TRIAGE_CELL_INTEGER);
+    triage_table_add_column(table, "ports", "Destination ports", TRIAGE_CELL_INTEGER);
+    triage_table_add_column(table, "connections", "Connections", TRIAGE_CELL_INTEGER);
+    triage_table_add_column(table, "packets", "Packets", TRIAGE_CELL_INTEGER);
+    triage_table_add_column(table, "bytes", "Bytes", TRIAGE_CELL_INTEGER);
+    triage_table_add_column(table, "untracked_connections", "Untracked connections", TRIAGE_CELL_INTEGER);
+    triage_table_add_column(table, "untracked_packets", "Untracked packets", TRIAGE_CELL_INTEGER);
+    triage_table_begin_row(table);
+    triage_table_add_integer(table, totals->destinations);
+    triage_table_add_integer(table, totals->ports);
+    triage_table_add_integer(table, (gint64)totals->connections);
+    triage_table_add_integer(table, (gint64)totals->packets);
+    triage_table_add_integer(table, (gint64)totals->bytes);
+    triage_table_add_integer(table, (gint64)triage_connection_table_untracked_connections(connections));
+    triage_table_add_integer(table, (gint64)triage_connection_table_untracked_packets(connections));
+    if (triage_connection_table_untracked_connections(connections) != 0)
+        triage_table_add_footnote(table, "Untracked: connections beyond the connection table's bound, "
+                                         "counted but not in the tables above.");
+    return table;
+}
+
+triage_report *triage_dests_report_build(triage_connection_table *table, const triage_network *internal,
+                                         guint internal_count, triage_sort sort, guint top, const char *filter,
+                                         const triage_dests_callbacks *callbacks, guint64 packets,
+                                         triage_time first, triage_time last)
+{
+    static const triage_dests_callbacks no_callbacks = {0};
+    if (callbacks == NULL)
+        callbacks = &no_callbacks;
+
+    triage_destinations *destinations = triage_destinations_build(table, internal, internal_count, rank_of(sort),
+                                                                  callbacks->is_selected,
+                                                                  callbacks->selection_data);
+    triage_report *report = triage_report_new("dests", "Destinations and Ports", filter);
+    triage_report_set_capture(report, packets, first, last);
+    triage_report_add_table(report, destinations_table(destinations, sort, top, callbacks));
+    triage_report_add_table(report, totals_table(destinations, table));
+    triage_destinations_free(destinations);
+    return report;
+}
