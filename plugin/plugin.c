@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * plugin.c — the entry points Wireshark's plugin loader looks for.
+ */
+#include <gmodule.h>
+#include <epan/proto.h>
+#include "triage_compat.h"
+#if TRIAGE_WIRESHARK_AT_LEAST(4, 4)
+#include <wsutil/plugins.h>
+#endif
+
+void proto_register_triage(void);
+void proto_reg_handoff_triage(void);
+
+WS_DLL_PUBLIC_DEF const gchar plugin_version[] = TRIAGE_VERSION;
+WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
+WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
+
+WS_DLL_PUBLIC void plugin_register(void);
+#if TRIAGE_WIRESHARK_AT_LEAST(4, 4)
+WS_DLL_PUBLIC uint32_t plugin_describe(void);
+uint32_t plugin_describe(void)
+{
+    return WS_PLUGIN_DESC_DISSECTOR | WS_PLUGIN_DESC_TAP_LISTENER;
+}
+#endif
+
+void plugin_register(void)
+{
+    static proto_plugin triage_plugin;
+
+    triage_plugin.register_protoinfo = proto_register_triage;
+    triage_plugin.register_handoff = proto_reg_handoff_triage;
+    proto_register_plugin(&triage_plugin);
+}

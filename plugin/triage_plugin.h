@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * triage_plugin.h — what the plugin's parts share: the protocol id, the
+ * preferences and the policy in force, and the registration entry points.
+ */
+#ifndef TRIAGE_PLUGIN_H
+#define TRIAGE_PLUGIN_H
+
+#include <glib.h>
+#include "tap_glue.h"
+
+typedef struct triage_preferences {
+    const char *policy_file;        /* "" = none */
+    gint policy_mode;               /* TRIAGE_POLICY_MODE_* */
+    const char *internal_networks;
+    guint rtt_slow_ms;              /* 0 = no slow-handshake expert info */
+    guint max_connections;
+} triage_preferences;
+
+enum { TRIAGE_POLICY_MODE_DENYLIST = 0, TRIAGE_POLICY_MODE_ALLOWLIST = 1 };
+
+/* Thresholds the one-click "slow handshakes" filter uses when the
+ * preference is 0. */
+#define TRIAGE_DEFAULT_SLOW_MS 200
+#define TRIAGE_DEFAULT_MAX_CONNECTIONS 2000000
+
+extern triage_preferences triage_prefs;
+
+int triage_protocol_id(void);
+
+/* plugin/preferences.c */
+void triage_register_preferences(int proto);
+void triage_settings_for_capture(triage_glue_settings *settings);
+/* Where the policy in force came from: "default", "table" or "file". */
+const char *triage_policy_source(void);
+const char *triage_policy_path(void);      /* NULL unless from a file */
+GPtrArray *triage_policy_errors(void);     /* of triage_policy_error* */
+
+/* ui_menus/stats_tshark.c: the -z triage reports */
+void triage_register_reports(void);
+/* ui_menus/stats_gui.c: Statistics › Capture Triage › … text windows */
+void triage_register_gui_reports(void);
+/* ui_menus/menubar.c: the Capture Triage menu of one-click filters */
+void triage_register_menus(void);
+
+#endif

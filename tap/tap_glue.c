@@ -1,0 +1,486 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * tap_glue.c — copies facts out of Wireshark's tap data into the engines.
+ *
+ * Why taps and not the protocol tree: building a tree costs more than the
+ * whole triage.  The tcp, udp, ip and ipv6 dissectors queue their parsed
+ * headers for taps whenever tapping is active; a postdissector runs after
+ * them in the same dissection and can read this frame's queue with
+ * fetch_tapped_data().  A listener flagged TL_IS_DISSECTOR_HELPER keeps
+ * tapping active without making tshark dissect packets it would not
+ * otherwise dissect.
+ */
+#include <string.h>
+
+#include <epan/packet.h>
+#include <epan/tap.h>
+#include <epan/addr_resolv.h>
+#include <epan/dissectors/packet-ip.h>
+#include <epan/dissectors/packet-tcp.h>
+#include <epan/dissectors/packet-udp.h>
+
+#include "tap_glue.h"
+
+/* Mirrors the first member of packet-tcp.c's private tcp_follow_tap_data_t:
+ * the TCP payload's tvb.  It has been the first member since the struct
+ * appeared; the version chroot tests catch a change. */
+typedef struct tcp_follow_payload_view {
+    tvbuff_t *payload;
+} tcp_follow_payload_view;
+
+/* The policy engine only looks at the start of a payload. */
+#define TRIAGE_PAYLOAD_PREFIX_BYTES 512
+#define TRIAGE_MAX_LAYERS 64
+
+/* What a re-dissection needs to show the same fields: 8 bytes per frame. */
+typedef struct frame_marks {
+    guint32 connection;
+    gint16 policy_rule;
+    guint8 policy_flags;
+    guint8 stored;
+} frame_marks;
+
+enum { MARK_VIOLATION = 1, MARK_FIRST_MATCH = 2 };
+
+static struct {
+    int tap_tcp, tap_udp, tap_ip, tap_ipv6, tap_tcp_follow, tap_udp_follow;
+    int proto_ip, proto_ipv6, proto_tcp, proto_udp, proto_icmp, proto_icmpv6;
+} ids = { -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+
+static struct {
+    gboolean started;
+    triage_glue_settings settings;
+    triage_connection_table *connections;
+    triage_handshake_engine *handshakes;
+    triage_policy_engine *policy_engine;
+    GByteArray *processed;      /* one bit per frame number */
+    GArray *marks;              /* frame_marks by frame number, when kept */
+    guint32 last_connection;
+    guint32 last_tcp_stream;
+    guint64 packets;
+    triage_time first_time, last_time;
+    guint report_listeners;
+} state;
+
+static tap_packet_status helper_tap_packet(void *tapdata _U_, packet_info *pinfo _U_,
+                                           epan_dissect_t *edt _U_, const void *data _U_,
+                                           tap_flags_t flags _U_)
+{
+    return TAP_PACKET_DONT_REDRAW;
+}
+
+static void register_helper(const char *tap_name)
+{
+    GString *error = register_tap_listener(tap_name, &state, NULL,
+                                           TL_IS_DISSECTOR_HELPER | TL_REQUIRES_NOTHING,
+                                           NULL, helper_tap_packet, NULL, NULL);
+    if (error) {
+        ws_warning("Capture Triage: cannot listen to the %s tap: %s", tap_name, error->str);
+        g_string_free(error, TRUE);
+    }
+}
+
+void triage_glue_register_helper_taps(void)
+{
+    ids.tap_tcp = find_tap_id("tcp");
+    ids.tap_udp = find_tap_id("udp");
+    ids.tap_ip = find_tap_id("ip");
+    ids.tap_ipv6 = find_tap_id("ipv6");
+    ids.tap_tcp_follow = find_tap_id("tcp_follow");
+    ids.tap_udp_follow = find_tap_id("udp_follow");
+    ids.proto_ip = proto_get_id_by_filter_name("ip");
+    ids.proto_ipv6 = proto_get_id_by_filter_name("ipv6");
+    ids.proto_tcp = proto_get_id_by_filter_name("tcp");
+    ids.proto_udp = proto_get_id_by_filter_name("udp");
+    ids.proto_icmp = proto_get_id_by_filter_name("icmp");
+    ids.proto_icmpv6 = proto_get_id_by_filter_name("icmpv6");
+    /* One helper keeps tapping active; the follow taps are queued only when
+     * somebody listens, and they carry the payload tvb the policy needs. */
+    register_helper("frame");
+    register_helper("tcp_follow");
+    register_helper("udp_follow");
+}
+
+static gboolean port_is_service(guint8 transport, guint16 port, void *user_data _U_)
+{
+    port_type type = transport == TRIAGE_TRANSPORT_TCP ? PT_TCP :
+                     transport == TRIAGE_TRANSPORT_UDP ? PT_UDP : PT_NONE;
+    if (type == PT_NONE)
+        return FALSE;
+    /* serv_name_lookup returns NULL when Wireshark knows no service name. */
+    return try_serv_name_lookup(type, port) != NULL;
+}
+
+/* Layers that carry an application rather than being one: allow-list mode
+ * looks for a connection's highest layer that is not in this list. */
+static const char *const carrier_protocols[] = {
+    "frame", "eth", "ethertype", "vlan", "ieee8021ad", "llc", "sll", "null", "loop", "raw",
+    "ppp", "pppoes", "mpls", "ip", "ipv6", "gre", "vxlan", "geneve", "erspan", "udp", "tcp",
+    "data", "data-text-lines", "media", "triage", "_ws.malformed", "_ws.short", "_ws.unreassembled",
+};
+
+static triage_policy_engine *policy_engine_new(const triage_glue_settings *settings)
+{
+    int carrier_ids[G_N_ELEMENTS(carrier_protocols)];
+    guint carrier_count = 0;
+    for (guint i = 0; i < G_N_ELEMENTS(carrier_protocols); i++) {
+        int id = proto_get_id_by_filter_name(carrier_protocols[i]);
+        if (id >= 0)
+            carrier_ids[carrier_count++] = id;
+    }
+    return triage_policy_engine_new(settings->policy, settings->allowlist, settings->internal_networks,
+                                    settings->internal_network_count, carrier_ids, carrier_count,
+                                    settings->max_connections);
+}
+
+void triage_glue_start(const triage_glue_settings *settings)
+{
+    triage_glue_stop();
+    state.settings = *settings;
+    state.connections = triage_connection_table_new(settings->max_connections, port_is_service, NULL);
+    state.handshakes = triage_handshake_engine_new(settings->max_connections);
+    if (settings->policy)
+        state.policy_engine = policy_engine_new(settings);
+    state.processed = g_byte_array_new();
+    state.marks = g_array_new(FALSE, TRUE, sizeof(frame_marks));
+    state.last_connection = TRIAGE_NO_CONNECTION;
+    state.last_tcp_stream = TRIAGE_NO_CONNECTION;
+    state.packets = 0;
+    state.first_time = state.last_time = 0;
+    state.started = TRUE;
+}
+
+void triage_glue_stop(void)
+{
+    if (!state.started)
+        return;
+    triage_connection_table_free(state.connections);
+    triage_handshake_engine_free(state.handshakes);
+    if (state.policy_engine)
+        triage_policy_engine_free(state.policy_engine);
+    g_byte_array_free(state.processed, TRUE);
+    g_array_free(state.marks, TRUE);
+    state.connections = NULL;
+    state.handshakes = NULL;
+    state.policy_engine = NULL;
+    state.processed = NULL;
+    state.marks = NULL;
+    state.started = FALSE;
+}
+
+void triage_glue_report_listener_added(void) { state.report_listeners++; }
+void triage_glue_report_listener_removed(void)
+{
+    if (state.report_listeners)
+        state.report_listeners--;
+}
+gboolean triage_glue_reports_active(void) { return state.report_listeners > 0; }
+
+static gboolean frame_was_processed(guint32 frame)
+{
+    guint byte = frame >> 3;
+    return byte < state.processed->len && (state.processed->data[byte] & (1u << (frame & 7)));
+}
+
+static void mark_frame_processed(guint32 frame)
+{
+    guint byte = frame >> 3;
+    if (byte >= state.processed->len) {
+        /* Grow geometrically so a capture costs O(frames) copies in all. */
+        guint new_length = MAX(byte + 1, state.processed->len * 2 + 64);
+        guint old_length = state.processed->len;
+        g_byte_array_set_size(state.processed, new_length);
+        memset(state.processed->data + old_length, 0, new_length - old_length);
+    }
+    state.processed->data[byte] |= (guint8)(1u << (frame & 7));
+}
+
+static triage_time time_of(const nstime_t *t)
+{
+    return (triage_time)t->secs * TRIAGE_NS_PER_SECOND + t->nsecs;
+}
+
+static gboolean copy_ip_address(const address *from, triage_address *to)
+{
+    memset(to, 0, sizeof *to);
+    if (from->type == AT_IPv4 && from->len == 4) {
+        to->family = 4;
+        memcpy(to->bytes, from->data, 4);
+        return TRUE;
+    }
+    if (from->type == AT_IPv6 && from->len == 16) {
+        to->family = 6;
+        memcpy(to->bytes, from->data, 16);
+        return TRUE;
+    }
+    return FALSE;
+}
+
+/* The last entry a tap queued for this frame: the innermost header. */
+static const void *last_tapped(int tap_id, int *index_out)
+{
+    const void *last = NULL, *data;
+    int index = 0;
+    while ((data = fetch_tapped_data(tap_id, index)) != NULL) {
+        last = data;
+        index++;
+    }
+    if (index_out)
+        *index_out = index - 1;
+    return last;
+}
+
+/* Where the frame's flow lives, from the order of pinfo->layers.
+ * TCP and UDP headers quoted inside an ICMP error are not connection
+ * packets: a frame that carries ICMP belongs to the ICMP flow. */
+typedef struct layer_scan {
+    int layer_ids[TRIAGE_MAX_LAYERS];
+    guint layer_count;
+    int last_tcp, last_udp, first_icmp; /* positions, -1 = absent */
+    int ip_before_icmp;                 /* index among ip (or ipv6) layers */
+    gboolean icmp_over_ipv6;
+    int last_ip_position, last_ip_index, last_ipv6_position, last_ipv6_index;
+} layer_scan;
+
+static void scan_layers(packet_info *pinfo, layer_scan *scan)
+{
+    int ip_seen = 0, ipv6_seen = 0, last_ip_kind = 0;
+    memset(scan, 0, sizeof *scan);
+    scan->last_tcp = scan->last_udp = scan->first_icmp = -1;
+    scan->ip_before_icmp = -1;
+    scan->last_ip_position = scan->last_ipv6_position = -1;
+    for (wmem_list_frame_t *frame = wmem_list_head(pinfo->layers); frame;
+         frame = wmem_list_frame_next(frame)) {
+        int id = GPOINTER_TO_INT(wmem_list_frame_data(frame));
+        int position = (int)scan->layer_count;
+        if (scan->layer_count < TRIAGE_MAX_LAYERS)
+            scan->layer_ids[scan->layer_count++] = id;
+        else
+            position = TRIAGE_MAX_LAYERS - 1;
+        if (id == ids.proto_ip) {
+            scan->last_ip_position = position;
+            scan->last_ip_index = ip_seen++;
+            last_ip_kind = 4;
+        } else if (id == ids.proto_ipv6) {
+            scan->last_ipv6_position = position;
+            scan->last_ipv6_index = ipv6_seen++;
+            last_ip_kind = 6;
+        } else if (id == ids.proto_tcp) {
+            scan->last_tcp = position;
+        } else if (id == ids.proto_udp) {
+            scan->last_udp = position;
+        } else if ((id == ids.proto_icmp || id == ids.proto_icmpv6) && scan->first_icmp < 0) {
+            scan->first_icmp = position;
+            scan->icmp_over_ipv6 = last_ip_kind == 6;
+            scan->ip_before_icmp = last_ip_kind == 6 ? ipv6_seen - 1 : ip_seen - 1;
+        }
+    }
+}
+
+static void take_payload(int follow_tap, gboolean is_tcp, triage_flow_packet *packet)
+{
+    const void *data = last_tapped(follow_tap, NULL);
+    tvbuff_t *payload;
+    guint length;
+    if (!data)
+        return;
+    payload = is_tcp ? ((const tcp_follow_payload_view *)data)->payload : (tvbuff_t *)data;
+    if (!payload)
+        return;
+    length = MIN(tvb_captured_length(payload), TRIAGE_PAYLOAD_PREFIX_BYTES);
+    if (length) {
+        packet->payload = tvb_get_ptr(payload, 0, length);
+        packet->payload_length = length;
+    }
+}
+
+/* Fills packet from the innermost flow of the frame; FALSE for non-IP. */
+static gboolean describe_flow(packet_info *pinfo, const layer_scan *scan,
+                              triage_flow_packet *packet, const tcp_info_t **tcp_out)
+{
+    *tcp_out = NULL;
+    if (scan->first_icmp >= 0) {
+        /* ICMP (errors included) belongs to the IP header right before it. */
+        if (scan->icmp_over_ipv6) {
+            const ws_ip6 *ip6 = fetch_tapped_data(ids.tap_ipv6, scan->ip_before_icmp);
+            if (!ip6 || !copy_ip_address(&ip6->ip6_src, &packet->source) ||
+                !copy_ip_address(&ip6->ip6_dst, &packet->destination))
+                return FALSE;
+            packet->transport = TRIAGE_TRANSPORT_ICMPV6;
+        } else {
+            const ws_ip4 *ip4 = fetch_tapped_data(ids.tap_ip, scan->ip_before_icmp);
+            if (!ip4 || !copy_ip_address(&ip4->ip_src, &packet->source) ||
+                !copy_ip_address(&ip4->ip_dst, &packet->destination))
+                return FALSE;
+            packet->transport = TRIAGE_TRANSPORT_ICMP;
+        }
+        return TRUE;
+    }
+    if (scan->last_tcp >= 0 && scan->last_tcp > scan->last_udp) {
+        const tcp_info_t *tcp = last_tapped(ids.tap_tcp, NULL);
+        if (!tcp || !copy_ip_address(&tcp->ip_src, &packet->source) ||
+            !copy_ip_address(&tcp->ip_dst, &packet->destination))
+            return FALSE;
+        packet->transport = TRIAGE_TRANSPORT_TCP;
+        packet->stream = tcp->th_stream;
+        packet->source_port = tcp->th_sport;
+        packet->destination_port = tcp->th_dport;
+        packet->tcp_flags = tcp->th_flags;
+        if (tcp->th_have_seglen && tcp->th_seglen)
+            take_payload(ids.tap_tcp_follow, TRUE, packet);
+        *tcp_out = tcp;
+        return TRUE;
+    }
+    if (scan->last_udp >= 0) {
+        const e_udphdr *udp = last_tapped(ids.tap_udp, NULL);
+        if (!udp || !copy_ip_address(&udp->ip_src, &packet->source) ||
+            !copy_ip_address(&udp->ip_dst, &packet->destination))
+            return FALSE;
+        packet->transport = TRIAGE_TRANSPORT_UDP;
+        packet->stream = udp->uh_stream;
+        packet->source_port = udp->uh_sport;
+        packet->destination_port = udp->uh_dport;
+        take_payload(ids.tap_udp_follow, FALSE, packet);
+        return TRUE;
+    }
+    /* Another IP protocol (GRE, ESP, …): the innermost IP header. */
+    if (scan->last_ip_position >= 0 && scan->last_ip_position > scan->last_ipv6_position) {
+        const ws_ip4 *ip4 = fetch_tapped_data(ids.tap_ip, scan->last_ip_index);
+        if (!ip4 || !copy_ip_address(&ip4->ip_src, &packet->source) ||
+            !copy_ip_address(&ip4->ip_dst, &packet->destination))
+            return FALSE;
+        packet->transport = ip4->ip_proto;
+        return TRUE;
+    }
+    if (scan->last_ipv6_position >= 0) {
+        const ws_ip6 *ip6 = fetch_tapped_data(ids.tap_ipv6, scan->last_ipv6_index);
+        if (!ip6 || !copy_ip_address(&ip6->ip6_src, &packet->source) ||
+            !copy_ip_address(&ip6->ip6_dst, &packet->destination))
+            return FALSE;
+        packet->transport = ip6->ip6_nxt;
+        return TRUE;
+    }
+    (void)pinfo;
+    return FALSE;
+}
+
+static frame_marks *marks_for(guint32 frame, gboolean grow)
+{
+    if (frame >= state.marks->len) {
+        if (!grow)
+            return NULL;
+        g_array_set_size(state.marks, MAX(frame + 1, state.marks->len * 2 + 64));
+    }
+    return &g_array_index(state.marks, frame_marks, frame);
+}
+
+static void view_from_marks(const frame_marks *marks, triage_frame_view *view)
+{
+    view->connection = NULL;
+    view->handshake = NULL;
+    view->policy_rule = marks->policy_rule;
+    view->policy_violation = (marks->policy_flags & MARK_VIOLATION) != 0;
+    view->policy_first_match = (marks->policy_flags & MARK_FIRST_MATCH) != 0;
+    if (marks->connection != TRIAGE_NO_CONNECTION) {
+        view->connection = triage_connection_table_get(state.connections, marks->connection);
+        if (view->connection && view->connection->transport == TRIAGE_TRANSPORT_TCP)
+            view->handshake = triage_handshake_engine_get(state.handshakes, view->connection->stream);
+    }
+}
+
+gboolean triage_glue_process_frame(packet_info *pinfo, gboolean keep_marks, triage_frame_view *view)
+{
+    guint32 frame = pinfo->num;
+    layer_scan scan;
+    triage_flow_packet packet;
+    const tcp_info_t *tcp;
+    triage_connection *connection;
+    gboolean to_server = FALSE;
+    frame_marks marks = { TRIAGE_NO_CONNECTION, -1, 0, 1 };
+
+    memset(view, 0, sizeof *view);
+    view->policy_rule = -1;
+    if (!state.started)
+        return FALSE;
+
+    if (frame_was_processed(frame)) {
+        const frame_marks *stored = marks_for(frame, FALSE);
+        if (!stored || !stored->stored)
+            return FALSE;
+        view_from_marks(stored, view);
+        return view->connection != NULL || view->policy_rule >= 0;
+    }
+
+    scan_layers(pinfo, &scan);
+    memset(&packet, 0, sizeof packet);
+    packet.frame = frame;
+    packet.time = time_of(&pinfo->abs_ts);
+    packet.frame_length = pinfo->fd->pkt_len;
+
+    if (!describe_flow(pinfo, &scan, &packet, &tcp)) {
+        /* An IP frame without tap data is a dissection with taps off (the
+         * first pass of tshark -2): leave it for the pass that has them. */
+        if (scan.last_ip_position >= 0 || scan.last_ipv6_position >= 0)
+            return FALSE;
+        connection = NULL;
+    } else {
+        connection = triage_connection_table_add_packet(state.connections, &packet, &to_server);
+    }
+
+    mark_frame_processed(frame);
+    if (state.packets == 0 || packet.time < state.first_time)
+        state.first_time = packet.time;
+    if (state.packets == 0 || packet.time > state.last_time)
+        state.last_time = packet.time;
+    state.packets++;
+
+    state.last_connection = connection ? connection->index : TRIAGE_NO_CONNECTION;
+    state.last_tcp_stream = TRIAGE_NO_CONNECTION;
+    if (connection) {
+        marks.connection = connection->index;
+        view->connection = connection;
+    }
+
+    if (tcp && connection) {
+        triage_tcp_segment segment;
+        segment.frame = frame;
+        segment.time = packet.time;
+        segment.stream = tcp->th_stream;
+        segment.flags = tcp->th_flags;
+        segment.seq = tcp->th_rawseq;
+        segment.ack = tcp->th_rawack;
+        segment.payload_length = tcp->th_have_seglen ? tcp->th_seglen : 0;
+        segment.source = packet.source;
+        segment.destination = packet.destination;
+        segment.source_port = packet.source_port;
+        segment.destination_port = packet.destination_port;
+        view->handshake = triage_handshake_engine_add_segment(state.handshakes, &segment);
+        state.last_tcp_stream = tcp->th_stream;
+    }
+
+    if (state.policy_engine) {
+        triage_policy_verdict verdict = triage_policy_engine_add_packet(
+            state.policy_engine, connection, to_server, &packet, scan.layer_ids, scan.layer_count, 0);
+        view->policy_rule = verdict.rule;
+        view->policy_violation = verdict.violation;
+        view->policy_first_match = verdict.first_match_in_connection;
+        marks.policy_rule = (gint16)verdict.rule;
+        marks.policy_flags = (guint8)((verdict.violation ? MARK_VIOLATION : 0) |
+                                      (verdict.first_match_in_connection ? MARK_FIRST_MATCH : 0));
+    }
+
+    if (keep_marks)
+        *marks_for(frame, TRUE) = marks;
+    return view->connection != NULL || view->policy_rule >= 0;
+}
+
+guint32 triage_glue_last_frame_connection(void) { return state.last_connection; }
+guint32 triage_glue_last_frame_tcp_stream(void) { return state.last_tcp_stream; }
+triage_connection_table *triage_glue_connections(void) { return state.connections; }
+triage_handshake_engine *triage_glue_handshakes(void) { return state.handshakes; }
+triage_policy_engine *triage_glue_policy_engine(void) { return state.policy_engine; }
+const triage_policy *triage_glue_policy(void) { return state.settings.policy; }
+const triage_glue_settings *triage_glue_current_settings(void) { return &state.settings; }
+guint64 triage_glue_packet_count(void) { return state.packets; }
+triage_time triage_glue_first_time(void) { return state.first_time; }
+triage_time triage_glue_last_time(void) { return state.last_time; }

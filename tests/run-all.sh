@@ -1,0 +1,29 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Runs every test: engine unit tests, tshark tests on real captures (bundled
+# samples and the shared corpus), the GUI test under Xvfb, then the same
+# tshark tests against an ASan/UBSan build, fuzz smoke runs and damaged
+# captures.  Usage: tests/run-all.sh [--quick]   (--quick: plain build only)
+set -eu
+cd "$(dirname "$0")/.."
+quick=0
+[ "${1:-}" = "--quick" ] && quick=1
+jobs=$(nproc)
+werror=${TRIAGE_WERROR:-OFF}
+
+echo "== build (build/) =="
+cmake -S . -B build -DTRIAGE_WERROR="$werror" >/dev/null
+cmake --build build -j"$jobs"
+echo "== tests =="
+ctest --test-dir build --output-on-failure -j"$jobs"
+
+[ "$quick" -eq 1 ] && exit 0
+
+if [ -x tests/sanitize/run.sh ]; then
+    echo "== sanitizer run =="
+    tests/sanitize/run.sh
+fi
+if [ -x tests/fuzz/smoke.sh ]; then
+    echo "== fuzz smoke =="
+    tests/fuzz/smoke.sh
+fi

@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * stats_gui.c — Statistics › Capture Triage › … in the Qt GUI.
+ *
+ * Each entry opens a text window with exactly the report tshark prints for
+ * "-z triage,REPORT": same builder, same renderer, so the GUI and tshark can
+ * never disagree on a number.  Wireshark 4.0 gives plugins free-column
+ * tables only as flat stat_tap_table dialogs and submenus only for
+ * fixed-column stats trees; a text window keeps every column (p50/p90, bytes,
+ * direction, severities), flat in Statistics like the built-in entries.
+ * "Set filter…" selects connections as the -z FILTER does (a connection
+ * counts if any of its packets matches), "Copy" puts the report on the
+ * clipboard, "Copy as JSON" the JSON document.
+ */
+#include <string.h>
+
+#include <epan/packet.h>
+#include <epan/tap.h>
+#include <epan/funnel.h>
+#include <epan/stat_groups.h>
+
+#include "triage_plugin.h"
+#include "options.h"
+#include "report_builders.h"
+
+typedef struct gui_report {
+    guint reports;                 /* TRIAGE_REPORT_* */
+    const char *title;
+    char *filter;                  /* NULL = every connection */
+    GHashTable *selected_connections;
+    GHashTable *selected_streams;
+    funnel_text_window_t *window;
+    gboolean listening;
+} gui_report;
+
+static gboolean set_contains(guint32 key, void *user_data)
+{
+    return g_hash_table_contains((GHashTable *)user_data, GUINT_TO_POINTER(key + 1));
+}
+
+static char *render(gui_report *report, triage_format format)
+{
+    triage_report *reports[3];
+    guint count = 0;
+    triage_report_context context;
+    char *text = NULL;
+    size_t length = 0;
+    FILE *stream = open_memstream(&text, &length);
+
+    triage_report_context_init(&context, TRIAGE_DEFAULT_TOP, TRIAGE_SORT_CONNECTIONS, report->filter,
+                               report->filter ? set_contains : NULL, report->selected_connections,
+                               report->filter ? set_contains : NULL, report->selected_streams);
+    if (report->reports & TRIAGE_REPORT_RTT)
+        reports[count++] = triage_build_rtt_report(&context);
+    if (report->reports & TRIAGE_REPORT_POLICY)
+        reports[count++] = triage_build_policy_report(&context);
+    if (report->reports & TRIAGE_REPORT_DESTS)
+        reports[count++] = triage_build_dests_report(&context);
+    triage_reports_write(stream, format, reports, count, TRIAGE_VERSION);
+    fclose(stream);
+    for (guint i = 0; i < count; i++)
+        triage_report_free(reports[i]);
+    return text;
+}
+
+static void gui_reset(void *data)
+{
+    gui_report *report = data;
+    g_hash_table_remove_all(report->selected_connections);
+    g_hash_table_remove_all(report->selected_streams);
+}
+
+static tap_packet_status gui_packet(void *data, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
+                                    const void *tap_data _U_, tap_flags_t flags _U_)
+{
+    gui_report *report = data;
+    guint32 connection = triage_glue_last_frame_connection();
+    guint32 stream = triage_glue_last_frame_tcp_stream();
+    if (report->filter) {
+        if (connection != TRIAGE_NO_CONNECTION)
+            g_hash_table_add(report->selected_connections, GUINT_TO_POINTER(connection + 1));
+        if (stream != TRIAGE_NO_CONNECTION)
+            g_hash_table_add(report->selected_streams, GUINT_TO_POINTER(stream + 1));
+    }
+    return TAP_PACKET_REDRAW;
+}
+
+static void gui_draw(void *data)
+{
+    gui_report *report = data;
+    const funnel_ops_t *ops = funnel_get_funnel_ops();
+    char *text;
+    if (!report->window || !ops)
+        return;
+    text = render(report, TRIAGE_FORMAT_TEXT);
+    ops->set_text(report->window, text);
+    free(text);
+}
+
+static void stop_listening(gui_report *report)
+{
+    if (report->listening) {
+        remove_tap_listener(report);
+        triage_glue_report_listener_removed();
+        report->listening = FALSE;
+    }
+}
+
+static gboolean start_listening(gui_report *report, char **error)
+{
+    GString *tap_error = register_tap_listener("frame", report, report->filter, TL_REQUIRES_NOTHING,
+                                               gui_reset, gui_packet, gui_draw, NULL);
+    if (tap_error) {
+        *error = g_string_free(tap_error, FALSE);
+        return FALSE;
+    }
+    triage_glue_report_listener_added();
+    report->listening = TRUE;
+    return TRUE;
+}
+
+static void window_closed(void *data)
+{
+    gui_report *report = data;
+    stop_listening(report);
+    report->window = NULL;
+    g_hash_table_destroy(report->selected_connections);
+    g_hash_table_destroy(report->selected_streams);
+    g_free(report->filter);
+    g_free(report);
+}
+
+static gboolean copy_text(funnel_text_window_t *window _U_, void *data)
+{
+    gui_report *report = data;
+    const funnel_ops_t *ops = funnel_get_funnel_ops();
+    char *text = render(report, TRIAGE_FORMAT_TEXT);
+    GString *copy = g_string_new(text);
+    ops->copy_to_clipboard(copy);
+    g_string_free(copy, TRUE);
+    free(text);
+    return TRUE;
+}
+
+static gboolean copy_json(funnel_text_window_t *window _U_, void *data)
+{
+    gui_report *report = data;
+    const funnel_ops_t *ops = funnel_get_funnel_ops();
+    char *text = render(report, TRIAGE_FORMAT_JSON);
+    GString *copy = g_string_new(text);
+    ops->copy_to_clipboard(copy);
+    g_string_free(copy, TRUE);
+    free(text);
+    return TRUE;
+}
+
+static void filter_entered(gchar **values, void *data)
+{
+    gui_report *report = data;
+    const funnel_ops_t *ops = funnel_get_funnel_ops();
+    char *previous = report->filter;
+    char *error = NULL;
+
+    stop_listening(report);
+    report->filter = (values && values[0] && *g_strstrip(values[0])) ? g_strdup(values[0]) : NULL;
+    if (!start_listening(report, &error)) {
+        char *message = g_strdup_printf("The filter \"%s\" is not a valid display filter: %s\n",
+                                        report->filter, error);
+        g_free(report->filter);
+        report->filter = previous;
+        start_listening(report, &error);
+        ops->set_text(report->window, message);
+        g_free(message);
+        g_free(error);
+        return;
+    }
+    g_free(previous);
+    ops->retap_packets(ops->ops_id);
+}
+
+static gboolean ask_filter(funnel_text_window_t *window _U_, void *data)
+{
+    gui_report *report = data;
+    const funnel_ops_t *ops = funnel_get_funnel_ops();
+    static const gchar *labels[] = { "Connection filter (a connection counts if any of its packets matches)", NULL };
+    const gchar *values[] = { report->filter ? report->filter : "", NULL };
+    ops->new_dialog(ops->ops_id, report->title, labels, values, filter_entered, report, NULL);
+    return TRUE;
+}
+
+static void add_button(funnel_text_window_t *window, const char *label, funnel_bt_cb_t callback,
+                       gui_report *report)
+{
+    const funnel_ops_t *ops = funnel_get_funnel_ops();
+    funnel_bt_t *button = g_new0(funnel_bt_t, 1);
+    button->tw = window;
+    button->func = callback;
+    button->data = report;
+    button->free_fcn = g_free;  /* frees the button itself */
+    button->free_data_fcn = NULL;
+    ops->add_button(window, button, label);
+}
+
+typedef struct menu_entry {
+    const char *title;
+    guint reports;
+} menu_entry;
+
+static void open_report(gpointer data)
+{
+    const menu_entry *entry = data;
+    const funnel_ops_t *ops = funnel_get_funnel_ops();
+    gui_report *report;
+    char *error = NULL;
+
+    if (!ops)
+        return;
+    report = g_new0(gui_report, 1);
+    report->reports = entry->reports;
+    report->title = entry->title;
+    report->selected_connections = g_hash_table_new(g_direct_hash, g_direct_equal);
+    report->selected_streams = g_hash_table_new(g_direct_hash, g_direct_equal);
+    if (!start_listening(report, &error)) {
+        g_free(error);
+        window_closed(report);
+        return;
+    }
+    report->window = ops->new_text_window(ops->ops_id, entry->title);
+    ops->set_close_cb(report->window, window_closed, report);
+    add_button(report->window, "Set filter…", ask_filter, report);
+    add_button(report->window, "Copy", copy_text, report);
+    add_button(report->window, "Copy as JSON", copy_json, report);
+    ops->set_text(report->window, "Computing…");
+    /* registered with retap: Wireshark re-reads the packets after this and
+     * our draw callback fills the window */
+}
+
+void triage_register_gui_reports(void)
+{
+    static const menu_entry entries[] = {
+        { "Capture Triage: Handshake RTT", TRIAGE_REPORT_RTT },
+        { "Capture Triage: Policy Findings", TRIAGE_REPORT_POLICY },
+        { "Capture Triage: Destinations and Ports", TRIAGE_REPORT_DESTS },
+        { "Capture Triage: All Reports", TRIAGE_REPORT_ALL },
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(entries); i++)
+        funnel_register_menu(entries[i].title, REGISTER_PACKET_STAT_GROUP_UNSORTED, open_report,
+                             (gpointer)&entries[i], NULL, TRUE);
+}

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * stats_reports.c — builds the reports from the running capture's engines,
+ * lending them Wireshark's knowledge: service and protocol names, and the
+ * MaxMind databases the user configured.
+ */
+#include <string.h>
+
+#include <epan/packet.h>
+#include <epan/addr_resolv.h>
+#include <epan/ipproto.h>
+#include <epan/maxmind_db.h>
+
+#include "triage_plugin.h"
+#include "report_builders.h"
+#include "report_rtt.h"
+#include "report_policy.h"
+#include "report_dests.h"
+
+void triage_report_context_init(triage_report_context *context, guint top, triage_sort sort,
+                                const char *filter, triage_key_selected_fn connection_selected,
+                                void *connection_selection, triage_key_selected_fn stream_selected,
+                                void *stream_selection)
+{
+    context->top = top;
+    context->sort = sort;
+    context->filter = filter;
+    context->connection_selected = connection_selected;
+    context->connection_selection = connection_selection;
+    context->stream_selected = stream_selected;
+    context->stream_selection = stream_selection;
+}
+
+triage_report *triage_build_rtt_report(const triage_report_context *context)
+{
+    triage_handshake_engine *engine = triage_glue_handshakes();
+    /* unanswered and incomplete are only known once the capture is over */
+    triage_handshake_engine_finish(engine);
+    return triage_rtt_report_build(engine, context->top, context->filter, context->stream_selected,
+                                   context->stream_selection, triage_glue_packet_count(),
+                                   triage_glue_first_time(), triage_glue_last_time());
+}
+
+static const char *protocol_name(int protocol_id, void *user_data _U_)
+{
+    return proto_get_protocol_filter_name(protocol_id);
+}
+
+triage_report *triage_build_policy_report(const triage_report_context *context)
+{
+    return triage_policy_report_build(triage_glue_policy_engine(), triage_glue_policy(),
+                                      triage_policy_source(), triage_policy_path(),
+                                      triage_policy_errors(), context->top, context->filter,
+                                      protocol_name, NULL, context->connection_selected,
+                                      context->connection_selection, triage_glue_packet_count(),
+                                      triage_glue_first_time(), triage_glue_last_time());
+}
+
+/* ---- destinations: Wireshark's names and MaxMind ------------------------- */
+
+static const char *service_name(guint8 transport, guint16 port, void *user_data _U_)
+{
+    port_type type = transport == TRIAGE_TRANSPORT_TCP ? PT_TCP :
+                     transport == TRIAGE_TRANSPORT_UDP ? PT_UDP :
+                     transport == 132 ? PT_SCTP : PT_NONE;
+    return type == PT_NONE ? NULL : try_serv_name_lookup(type, port);
+}
+
+static const char *transport_name(guint8 transport, void *user_data _U_)
+{
+    return ipprotostr(transport);
+}
+
+/* MaxMind lookups in Wireshark are answered asynchronously by a helper
+ * process (mmdbresolve): ask, then let it answer.  Only at report time, only
+ * when databases are configured, and within an overall time budget so a
+ * broken resolver can delay a report by seconds, never hang it. */
+typedef struct geo_state {
+    gboolean configured;
+    gint64 deadline;
+    char asn[160];
+} geo_state;
+
+static const mmdb_lookup_t *geo_lookup(const triage_address *address, geo_state *state)
+{
+    const mmdb_lookup_t *result;
+    for (;;) {
+        if (address->family == 4) {
+            ws_in4_addr ipv4;
+            memcpy(&ipv4, address->bytes, 4);
+            result = maxmind_db_lookup_ipv4(&ipv4);
+        } else {
+            ws_in6_addr ipv6;
+            memcpy(&ipv6, address->bytes, 16);
+            result = maxmind_db_lookup_ipv6(&ipv6);
+        }
+        if (result->found || g_get_monotonic_time() > state->deadline)
+            return result;
+        if (!host_name_lookup_process())
+            g_usleep(1000);
+    }
+}
+
+static gboolean geo(const triage_address *address, const char **country, const char **asn, void *user_data)
+{
+    geo_state *state = user_data;
+    const mmdb_lookup_t *result;
+    *country = NULL;
+    *asn = NULL;
+    if (!state->configured)
+        return FALSE;
+    result = geo_lookup(address, state);
+    if (!result->found)
+        return FALSE;
+    *country = result->country_iso ? result->country_iso : result->country;
+    if (result->as_number) {
+        g_snprintf(state->asn, sizeof state->asn, "AS%u%s%s", result->as_number,
+                   result->as_org ? " " : "", result->as_org ? result->as_org : "");
+        *asn = state->asn;
+    }
+    return *country != NULL || *asn != NULL;
+}
+
+static gboolean maxmind_configured(void)
+{
+    char *paths = maxmind_db_get_paths();
+    gboolean configured = paths && *paths;
+    g_free(paths);
+    return configured;
+}
+
+static const char *policy_rule_for_port(guint8 transport, guint16 port, void *user_data _U_)
+{
+    const triage_policy *policy = triage_glue_policy();
+    return policy ? triage_policy_rule_for_port(policy, transport, port) : NULL;
+}
+
+triage_report *triage_build_dests_report(const triage_report_context *context)
+{
+    const triage_glue_settings *settings = triage_glue_current_settings();
+    geo_state geo_lookups;
+    triage_dests_callbacks callbacks;
+
+    geo_lookups.configured = maxmind_configured();
+    geo_lookups.deadline = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+
+    memset(&callbacks, 0, sizeof callbacks);
+    callbacks.service_name = service_name;
+    callbacks.transport_name = transport_name;
+    callbacks.geo = geo;
+    callbacks.policy_rule = policy_rule_for_port;
+    callbacks.is_selected = context->connection_selected;
+    callbacks.selection_data = context->connection_selection;
+    callbacks.user_data = &geo_lookups;
+    return triage_dests_report_build(triage_glue_connections(), settings->internal_networks,
+                                     settings->internal_network_count, context->sort, context->top,
+                                     context->filter, &callbacks, triage_glue_packet_count(),
+                                     triage_glue_first_time(), triage_glue_last_time());
+}
