@@ -473,7 +473,7 @@ gboolean triage_handshake_attempted(const triage_handshake *handshake)
 
 triage_capture_point triage_handshake_capture_point(const triage_handshake *handshake)
 {
-    triage_time syn_synack, synack_ack;
+    triage_time syn_synack = 0, synack_ack = 0;
 
     if (!triage_handshake_leg_in_statistics(handshake, TRIAGE_LEG_SYN_SYNACK)
         || !triage_handshake_leg_in_statistics(handshake, TRIAGE_LEG_SYNACK_ACK))

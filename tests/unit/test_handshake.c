@@ -25,11 +25,9 @@
  * the case, so a typo cannot pass silently.
  */
 #include <glib.h>
-#include <glib/gstdio.h>
 #include <string.h>
 
-#include "connection_table.h"
-#include "handshake.h"
+#include "handshake_script.h"
 
 /* The corpus-derived and hand-written cases; the test fails when fewer are
  * found, so a lost data folder cannot look like a pass. */
@@ -62,60 +60,6 @@ static void case_fail(case_run *run, const char *format, ...)
 }
 
 /* --- Values as text ---------------------------------------------------------- */
-
-static gboolean parse_time(const char *text, triage_time *out)
-{
-    const char *cursor = text;
-    gint64 seconds = 0, fraction = 0;
-    int fraction_digits = 0;
-
-    if (!g_ascii_isdigit(*cursor))
-        return FALSE;
-    while (g_ascii_isdigit(*cursor))
-        seconds = seconds * 10 + (*cursor++ - '0');
-    if (*cursor == '.') {
-        cursor++;
-        while (g_ascii_isdigit(*cursor) && fraction_digits < 9) {
-            fraction = fraction * 10 + (*cursor++ - '0');
-            fraction_digits++;
-        }
-    }
-    if (*cursor != '\0')
-        return FALSE;
-    for (; fraction_digits < 9; fraction_digits++)
-        fraction *= 10;
-    *out = seconds * TRIAGE_NS_PER_SECOND + fraction;
-    return TRUE;
-}
-
-static char *format_time(triage_time time)
-{
-    return g_strdup_printf("%s%" G_GINT64_FORMAT ".%09" G_GINT64_FORMAT, time < 0 ? "-" : "",
-                           ABS(time) / TRIAGE_NS_PER_SECOND, ABS(time) % TRIAGE_NS_PER_SECOND);
-}
-
-static gboolean parse_flags(const char *text, guint16 *out)
-{
-    *out = 0;
-    if (strcmp(text, "-") == 0)
-        return TRUE;
-    for (const char *cursor = text; *cursor != '\0'; cursor++) {
-        switch (*cursor) {
-        case 'S': *out |= TRIAGE_TCP_SYN; break;
-        case 'A': *out |= TRIAGE_TCP_ACK; break;
-        case 'P': *out |= TRIAGE_TCP_PSH; break;
-        case 'F': *out |= TRIAGE_TCP_FIN; break;
-        case 'R': *out |= TRIAGE_TCP_RST; break;
-        default: return FALSE;
-        }
-    }
-    return TRUE;
-}
-
-static gboolean parse_number(const char *text, guint64 maximum, guint64 *out)
-{
-    return g_ascii_string_to_unsigned(text, 10, 0, maximum, out, NULL);
-}
 
 static char *format_endpoint(const triage_address *address, guint16 port)
 {
@@ -185,7 +129,7 @@ static char *leg_text(const triage_handshake *handshake, triage_leg leg)
 
     if (!triage_handshake_leg_value(handshake, leg, &value))
         return g_strdup("-");
-    return format_time(value);
+    return script_format_time(value);
 }
 
 /* The record's value for key as text, or NULL for an unknown key. */
@@ -243,16 +187,6 @@ static char *engine_value(const triage_handshake_engine *engine, const char *key
     return NULL;
 }
 
-/* Times compare as numbers ("0.5" == "0.500000000"), the rest as text. */
-static char *normalise_expected(const char *value)
-{
-    triage_time time;
-
-    if (strchr(value, '.') != NULL && strchr(value, ':') == NULL && parse_time(value, &time))
-        return format_time(time);
-    return g_strdup(value);
-}
-
 /* --- Script commands --------------------------------------------------------- */
 
 typedef char *(*value_reader)(const void *subject, const char *key);
@@ -284,7 +218,7 @@ static void check_pairs(case_run *run, char **words, const void *subject, value_
             g_strfreev(pair);
             continue;
         }
-        expected = normalise_expected(pair[1]);
+        expected = script_normalise_expected(pair[1]);
         if (strcmp(actual, expected) != 0)
             case_fail(run, "%s %s: expected %s, got %s", what, pair[0], expected, actual);
         run->checks++;
@@ -294,36 +228,14 @@ static void check_pairs(case_run *run, char **words, const void *subject, value_
     }
 }
 
-static gboolean parse_endpoint(const char *address_text, const char *port_text, triage_address *address,
-                               guint16 *port)
-{
-    guint64 number;
-
-    if (!triage_address_from_string(address_text, address) || !parse_number(port_text, G_MAXUINT16, &number))
-        return FALSE;
-    *port = (guint16)number;
-    return TRUE;
-}
-
 static void run_segment(case_run *run, char **words, guint count)
 {
-    triage_tcp_segment segment = {0};
-    guint64 frame, stream, seq, ack, length;
+    triage_tcp_segment segment;
 
-    if (count != 12 || !parse_number(words[1], G_MAXUINT32, &frame) || !parse_time(words[2], &segment.time)
-        || !parse_number(words[3], G_MAXUINT32, &stream)
-        || !parse_endpoint(words[4], words[5], &segment.source, &segment.source_port)
-        || !parse_endpoint(words[6], words[7], &segment.destination, &segment.destination_port)
-        || !parse_flags(words[8], &segment.flags) || !parse_number(words[9], G_MAXUINT32, &seq)
-        || !parse_number(words[10], G_MAXUINT32, &ack) || !parse_number(words[11], G_MAXUINT32, &length)) {
+    if (!script_parse_segment(words, count, &segment)) {
         case_fail(run, "malformed segment line");
         return;
     }
-    segment.frame = (guint32)frame;
-    segment.stream = (guint32)stream;
-    segment.seq = (guint32)seq;
-    segment.ack = (guint32)ack;
-    segment.payload_length = (guint32)length;
     triage_handshake_engine_add_segment(run->engine, &segment);
     run->fed_segments = TRUE;
 }
@@ -333,7 +245,7 @@ static void run_expect(case_run *run, char **words, guint count)
     guint64 stream;
     const triage_handshake *handshake;
 
-    if (count < 3 || !parse_number(words[1], G_MAXUINT32, &stream)) {
+    if (count < 3 || !script_parse_number(words[1], G_MAXUINT32, &stream)) {
         case_fail(run, "malformed expect line");
         return;
     }
@@ -353,23 +265,8 @@ static void run_expect(case_run *run, char **words, guint count)
 
 static void run_line(case_run *run, const char *line)
 {
-    char *content = g_strstrip(g_strdup(line));
-    char *comment = strchr(content, '#');
-    char **words;
-    guint count;
-
-    if (comment != NULL)
-        *comment = '\0';
-    words = g_strsplit_set(g_strstrip(content), " \t", -1);
-    /* Collapse runs of blanks into single separators. */
-    count = 0;
-    for (guint i = 0; words[i] != NULL; i++) {
-        if (words[i][0] != '\0')
-            words[count++] = words[i];
-        else
-            g_free(words[i]);
-    }
-    words[count] = NULL;
+    char **words = script_split_line(line);
+    guint count = g_strv_length(words);
 
     if (count == 0) {
         /* blank or comment */
@@ -386,7 +283,7 @@ static void run_line(case_run *run, const char *line)
     } else if (strcmp(words[0], "max_connections") == 0 && count == 2 && !run->fed_segments) {
         guint64 bound;
 
-        if (!parse_number(words[1], G_MAXUINT32, &bound)) {
+        if (!script_parse_number(words[1], G_MAXUINT32, &bound)) {
             case_fail(run, "bad bound");
         } else {
             triage_handshake_engine_free(run->engine);
@@ -396,7 +293,6 @@ static void run_line(case_run *run, const char *line)
         case_fail(run, "cannot read line '%s'", line);
     }
     g_strfreev(words);
-    g_free(content);
 }
 
 static void test_case_file(gconstpointer data)
@@ -438,24 +334,19 @@ static void test_capture_point_rule(void)
     g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
     lines = g_strsplit(text, "\n", -1);
     for (guint i = 0; lines[i] != NULL; i++) {
-        char *content = g_strstrip(g_strdup(lines[i]));
-        char *comment = strchr(content, '#');
-        char **fields;
+        char **fields = script_split_line(lines[i]);
         triage_time syn_synack, synack_ack;
 
-        if (comment != NULL)
-            *comment = '\0';
-        fields = g_strsplit_set(g_strstrip(content), "\t", -1);
-        if (g_strv_length(fields) == 3 && parse_time(fields[0], &syn_synack) && parse_time(fields[1], &synack_ack)) {
+        if (g_strv_length(fields) == 3 && script_parse_time(fields[0], &syn_synack)
+            && script_parse_time(fields[1], &synack_ack)) {
             const char *actual = triage_capture_point_name(triage_capture_point_classify(syn_synack, synack_ack));
             if (strcmp(actual, fields[2]) != 0)
                 g_test_fail_printf("%s:%u: expected %s, got %s", path, i + 1, fields[2], actual);
             checked++;
-        } else if (content[0] != '\0') {
+        } else if (fields[0] != NULL) {
             g_test_fail_printf("%s:%u: cannot read line", path, i + 1);
         }
         g_strfreev(fields);
-        g_free(content);
     }
     g_assert_cmpuint(checked, >=, 8);
     g_strfreev(lines);
@@ -529,17 +420,11 @@ static void test_untracked_streams_allocate_nothing(void)
     triage_handshake_engine_free(NULL);
 }
 
-static gint compare_paths(gconstpointer a, gconstpointer b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int main(int argc, char **argv)
 {
-    GDir *directory;
-    GPtrArray *paths = g_ptr_array_new_with_free_func(g_free);
+    GPtrArray *paths;
     char *case_directory;
-    const char *name;
+    int status;
 
     g_test_init(&argc, &argv, NULL);
     if (argc < 2) {
@@ -548,41 +433,24 @@ int main(int argc, char **argv)
     }
     data_directory = argv[1];
     case_directory = g_build_filename(data_directory, "handshake", NULL);
-    directory = g_dir_open(case_directory, 0, NULL);
-    if (directory == NULL) {
-        g_printerr("cannot open %s\n", case_directory);
-        return 2;
-    }
-    while ((name = g_dir_read_name(directory)) != NULL) {
-        if (g_str_has_suffix(name, ".case"))
-            g_ptr_array_add(paths, g_build_filename(case_directory, name, NULL));
-    }
-    g_dir_close(directory);
+    paths = script_list_files(case_directory, ".case");
     if (paths->len < MINIMUM_CASE_COUNT) {
         g_printerr("only %u case files in %s\n", paths->len, case_directory);
         return 1;
     }
-    g_ptr_array_sort(paths, compare_paths);
     for (guint i = 0; i < paths->len; i++) {
-        const char *path = g_ptr_array_index(paths, i);
-        char *base = g_path_get_basename(path);
-        char *test_name;
+        char *test_name = script_test_name("/handshake/case", paths->pdata[i], ".case");
 
-        base[strlen(base) - strlen(".case")] = '\0';
-        test_name = g_strdup_printf("/handshake/case/%s", base);
-        g_test_add_data_func(test_name, path, test_case_file);
+        g_test_add_data_func(test_name, paths->pdata[i], test_case_file);
         g_free(test_name);
-        g_free(base);
     }
     g_test_add_func("/handshake/capture-point/rule", test_capture_point_rule);
     g_test_add_func("/handshake/capture-point/agreement", test_capture_point_agreement);
     g_test_add_func("/handshake/names", test_names);
     g_test_add_func("/handshake/record-is-compact", test_record_is_compact);
     g_test_add_func("/handshake/untracked-streams-allocate-nothing", test_untracked_streams_allocate_nothing);
-    {
-        int status = g_test_run();
-        g_ptr_array_free(paths, TRUE);
-        g_free(case_directory);
-        return status;
-    }
+    status = g_test_run();
+    g_ptr_array_free(paths, TRUE);
+    g_free(case_directory);
+    return status;
 }
