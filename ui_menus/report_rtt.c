@@ -1,0 +1,501 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * report_rtt.c — builds the Handshake RTT report of report_rtt.h.
+ *
+ * One walk over the selected streams collects counts, the times that belong
+ * in the statistics, per-server summaries and the candidates of the ranked
+ * lists; the tables are then filled from those.  Percentiles are computed
+ * once here, by sorting: the per-packet path keeps no statistics.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "report_rtt.h"
+#include "../tap/byte_hash.h"
+#include "../tap/connection_table.h"
+#include "../tap/percentile.h"
+
+/* The order of the stats rows: the headline number first. */
+static const triage_leg statistics_order[] = {
+    TRIAGE_LEG_HANDSHAKE, TRIAGE_LEG_SYN_SYNACK, TRIAGE_LEG_SYNACK_ACK, TRIAGE_LEG_SETUP,
+};
+
+typedef struct server_summary {
+    triage_address address;
+    guint16 port;
+    guint64 connections;
+    guint64 completed;
+    guint64 failed;
+    GArray *handshakes; /* triage_time, those in the statistics */
+    triage_capture_point_tally capture_points;
+} server_summary;
+
+/* A connection in a ranked list, with the time it is ranked by. */
+typedef struct ranked_connection {
+    guint32 stream;
+    triage_time value;
+    const triage_handshake *handshake;
+} ranked_connection;
+
+typedef struct rtt_collection {
+    guint64 outcomes[TRIAGE_OUTCOME_COUNT];
+    guint64 connections;
+    guint64 attempted;
+    guint64 ambiguous;
+    guint64 anomalous;
+    GArray *times[TRIAGE_LEG_COUNT];  /* triage_time per leg, in the statistics */
+    triage_capture_point_tally capture_points;
+    GHashTable *servers;              /* server_summary, its own key */
+    GArray *slowest;                  /* ranked_connection by handshake */
+    GArray *longest_setup;            /* ranked_connection by setup */
+} rtt_collection;
+
+/* --- Servers ----------------------------------------------------------------- */
+
+static guint server_hash(gconstpointer key)
+{
+    const server_summary *server = key;
+    guint32 hash = triage_hash_bytes(TRIAGE_HASH_SEED, &server->address, sizeof server->address);
+
+    return triage_hash_bytes(hash, &server->port, sizeof server->port);
+}
+
+static gboolean server_equal(gconstpointer a, gconstpointer b)
+{
+    const server_summary *left = a, *right = b;
+
+    return left->port == right->port && memcmp(&left->address, &right->address, sizeof left->address) == 0;
+}
+
+static void server_free(gpointer data)
+{
+    server_summary *server = data;
+
+    g_array_free(server->handshakes, TRUE);
+    g_free(server);
+}
+
+static server_summary *server_of(rtt_collection *collection, const triage_handshake *handshake)
+{
+    server_summary probe = {.address = handshake->server, .port = handshake->server_port};
+    server_summary *server = g_hash_table_lookup(collection->servers, &probe);
+
+    if (server == NULL) {
+        server = g_new0(server_summary, 1);
+        server->address = handshake->server;
+        server->port = handshake->server_port;
+        server->handshakes = g_array_new(FALSE, FALSE, sizeof(triage_time));
+        g_hash_table_add(collection->servers, server);
+    }
+    return server;
+}
+
+static int compare_addresses(const triage_address *left, const triage_address *right)
+{
+    if (left->family != right->family)
+        return left->family < right->family ? -1 : 1;
+    return memcmp(left->bytes, right->bytes, sizeof left->bytes);
+}
+
+/* Most connections first; ties in address and port order, so the output is
+ * the same on every run. */
+static int compare_servers(const void *a, const void *b)
+{
+    const server_summary *left = *(server_summary *const *)a;
+    const server_summary *right = *(server_summary *const *)b;
+    int by_address;
+
+    if (left->connections != right->connections)
+        return left->connections > right->connections ? -1 : 1;
+    by_address = compare_addresses(&left->address, &right->address);
+    if (by_address != 0)
+        return by_address;
+    return (left->port > right->port) - (left->port < right->port);
+}
+
+/* Longest first; ties by stream. */
+static int compare_ranked(const void *a, const void *b)
+{
+    const ranked_connection *left = a, *right = b;
+
+    if (left->value != right->value)
+        return left->value > right->value ? -1 : 1;
+    return (left->stream > right->stream) - (left->stream < right->stream);
+}
+
+/* --- Collecting ---------------------------------------------------------------- */
+
+static gboolean outcome_is_failure(triage_handshake_outcome outcome)
+{
+    return outcome == TRIAGE_OUTCOME_REFUSED || outcome == TRIAGE_OUTCOME_UNANSWERED
+        || outcome == TRIAGE_OUTCOME_INCOMPLETE || outcome == TRIAGE_OUTCOME_CLIENT_RESET;
+}
+
+static void rank(GArray *list, guint32 stream, const triage_handshake *handshake, triage_leg leg)
+{
+    ranked_connection entry = {.stream = stream, .handshake = handshake};
+
+    if (triage_handshake_leg_in_statistics(handshake, leg)
+        && triage_handshake_leg_value(handshake, leg, &entry.value))
+        g_array_append_val(list, entry);
+}
+
+static void collect_connection(rtt_collection *collection, guint32 stream, const triage_handshake *handshake)
+{
+    triage_handshake_outcome outcome = triage_handshake_get_outcome(handshake);
+    triage_capture_point point = triage_handshake_capture_point(handshake);
+    triage_time handshake_time = 0;
+    gboolean handshake_counts;
+
+    collection->connections++;
+    collection->outcomes[outcome]++;
+    if (triage_handshake_attempted(handshake))
+        collection->attempted++;
+    if (triage_handshake_ambiguity(handshake) != 0)
+        collection->ambiguous++;
+    if (triage_handshake_anomalies(handshake) != 0)
+        collection->anomalous++;
+
+    for (guint leg = 0; leg < TRIAGE_LEG_COUNT; leg++) {
+        triage_time value = 0;
+
+        if (triage_handshake_leg_in_statistics(handshake, (triage_leg)leg)
+            && triage_handshake_leg_value(handshake, (triage_leg)leg, &value))
+            g_array_append_val(collection->times[leg], value);
+    }
+    triage_capture_point_tally_add(&collection->capture_points, point);
+
+    /* Without a SYN or SYN/ACK the server is a guess: keep it out of the
+     * per-server table. */
+    if (outcome != TRIAGE_OUTCOME_NO_HANDSHAKE) {
+        server_summary *server = server_of(collection, handshake);
+
+        server->connections++;
+        if (outcome == TRIAGE_OUTCOME_COMPLETED)
+            server->completed++;
+        if (outcome_is_failure(outcome))
+            server->failed++;
+        handshake_counts = triage_handshake_leg_in_statistics(handshake, TRIAGE_LEG_HANDSHAKE)
+            && triage_handshake_leg_value(handshake, TRIAGE_LEG_HANDSHAKE, &handshake_time);
+        if (handshake_counts)
+            g_array_append_val(server->handshakes, handshake_time);
+        triage_capture_point_tally_add(&server->capture_points, point);
+    }
+
+    rank(collection->slowest, stream, handshake, TRIAGE_LEG_HANDSHAKE);
+    rank(collection->longest_setup, stream, handshake, TRIAGE_LEG_SETUP);
+}
+
+static void collection_init(rtt_collection *collection)
+{
+    memset(collection, 0, sizeof *collection);
+    for (guint leg = 0; leg < TRIAGE_LEG_COUNT; leg++)
+        collection->times[leg] = g_array_new(FALSE, FALSE, sizeof(triage_time));
+    collection->servers = g_hash_table_new_full(server_hash, server_equal, server_free, NULL);
+    collection->slowest = g_array_new(FALSE, FALSE, sizeof(ranked_connection));
+    collection->longest_setup = g_array_new(FALSE, FALSE, sizeof(ranked_connection));
+}
+
+static void collection_clear(rtt_collection *collection)
+{
+    for (guint leg = 0; leg < TRIAGE_LEG_COUNT; leg++)
+        g_array_free(collection->times[leg], TRUE);
+    g_hash_table_destroy(collection->servers);
+    g_array_free(collection->slowest, TRUE);
+    g_array_free(collection->longest_setup, TRUE);
+}
+
+/* --- Tables ------------------------------------------------------------------- */
+
+static guint shown_rows(guint available, guint top)
+{
+    return top == 0 || available < top ? available : top;
+}
+
+static void add_not_shown_footnote(triage_table *table, guint available, guint shown, const char *what)
+{
+    char *text;
+
+    if (available <= shown)
+        return;
+    text = g_strdup_printf("%u more %s not shown.", available - shown, what);
+    triage_table_add_footnote(table, text);
+    g_free(text);
+}
+
+static char *ranked_title(const char *title, guint top, const char *qualifier)
+{
+    if (top == 0)
+        return qualifier != NULL ? g_strdup_printf("%s (%s)", title, qualifier) : g_strdup(title);
+    return qualifier != NULL ? g_strdup_printf("%s (top %u, %s)", title, top, qualifier)
+                             : g_strdup_printf("%s (top %u)", title, top);
+}
+
+static triage_table *connections_table(const rtt_collection *collection, guint64 untracked)
+{
+    static const struct {
+        const char *key;
+        const char *heading;
+        triage_handshake_outcome outcome;
+    } outcomes[] = {
+        {"completed", "Completed", TRIAGE_OUTCOME_COMPLETED},
+        {"refused", "Refused (RST)", TRIAGE_OUTCOME_REFUSED},
+        {"unanswered", "Unanswered", TRIAGE_OUTCOME_UNANSWERED},
+        {"incomplete", "Incomplete (no ACK)", TRIAGE_OUTCOME_INCOMPLETE},
+        {"client_reset", "Reset by client", TRIAGE_OUTCOME_CLIENT_RESET},
+        {"synack_only", "SYN/ACK without SYN", TRIAGE_OUTCOME_SYNACK_ONLY},
+        {"no_handshake", "No handshake (mid-stream)", TRIAGE_OUTCOME_NO_HANDSHAKE},
+    };
+    triage_table *table = triage_table_new("connections", "TCP connections", TRIAGE_SHAPE_RECORD);
+
+    triage_table_add_column(table, "attempted", "Attempted (SYN captured)", TRIAGE_CELL_INTEGER);
+    for (gsize i = 0; i < G_N_ELEMENTS(outcomes); i++)
+        triage_table_add_column(table, outcomes[i].key, outcomes[i].heading, TRIAGE_CELL_INTEGER);
+    triage_table_add_column(table, "ambiguous", "Ambiguous (Karn)", TRIAGE_CELL_INTEGER);
+    triage_table_add_column(table, "anomalies", "With anomalies", TRIAGE_CELL_INTEGER);
+    triage_table_add_column(table, "total", "Total", TRIAGE_CELL_INTEGER);
+    triage_table_add_column(table, "untracked", "Not tracked (over the limit)", TRIAGE_CELL_INTEGER);
+
+    triage_table_begin_row(table);
+    triage_table_add_integer(table, (gint64)collection->attempted);
+    for (gsize i = 0; i < G_N_ELEMENTS(outcomes); i++)
+        triage_table_add_integer(table, (gint64)collection->outcomes[outcomes[i].outcome]);
+    triage_table_add_integer(table, (gint64)collection->ambiguous);
+    triage_table_add_integer(table, (gint64)collection->anomalous);
+    triage_table_add_integer(table, (gint64)collection->connections);
+    triage_table_add_integer(table, (gint64)untracked);
+
+    triage_table_add_footnote(table, "Attempted = completed + refused + unanswered + incomplete + reset by client.");
+    triage_table_add_footnote(table, "Anomalies: clock running backwards, simultaneous open, SYN on a connection");
+    triage_table_add_footnote(table, "under way, SYN carrying data (Fast Open), ACK not matching the SYN/ACK.");
+    return table;
+}
+
+static void add_summary_cells(triage_table *table, const triage_duration_summary *summary)
+{
+    triage_time values[] = {summary->min, summary->p50, summary->p90, summary->p99, summary->max};
+
+    triage_table_add_integer(table, (gint64)summary->count);
+    for (gsize i = 0; i < G_N_ELEMENTS(values); i++) {
+        if (summary->count == 0)
+            triage_table_add_null(table);
+        else
+            triage_table_add_duration(table, values[i]);
+    }
+}
+
+static triage_table *statistics_table(rtt_collection *collection)
+{
+    static const char *const columns[][2] = {
+        {"min", "Min"}, {"p50", "P50"}, {"p90", "P90"}, {"p99", "P99"}, {"max", "Max"},
+    };
+    triage_table *table = triage_table_new("stats", "Handshake times (seconds)", TRIAGE_SHAPE_KEYED);
+
+    triage_table_add_column(table, "time", "Time", TRIAGE_CELL_STRING);
+    triage_table_add_column(table, "count", "Count", TRIAGE_CELL_INTEGER);
+    for (gsize i = 0; i < G_N_ELEMENTS(columns); i++)
+        triage_table_add_column(table, columns[i][0], columns[i][1], TRIAGE_CELL_DURATION);
+
+    for (gsize i = 0; i < G_N_ELEMENTS(statistics_order); i++) {
+        triage_leg leg = statistics_order[i];
+        GArray *times = collection->times[leg];
+        triage_duration_summary summary;
+
+        triage_duration_summary_compute((triage_time *)(void *)times->data, times->len, &summary);
+        triage_table_begin_row(table);
+        triage_table_add_string(table, triage_leg_name(leg));
+        add_summary_cells(table, &summary);
+    }
+    triage_table_add_footnote(table, "handshake:  syn_synack + synack_ack, the path RTT from any capture point.");
+    triage_table_add_footnote(table, "syn_synack: last SYN before the first SYN/ACK -> that SYN/ACK (server RTT).");
+    triage_table_add_footnote(table, "synack_ack: last SYN/ACK before the ACK -> that ACK (client RTT).");
+    triage_table_add_footnote(table, "setup:      first SYN -> ACK, retransmission timeouts included.");
+    triage_table_add_footnote(table, "Ambiguous legs (Karn: SYN or SYN/ACK sent more than once) are excluded from");
+    triage_table_add_footnote(table, "statistics, as are connections whose clock ran backwards or that opened");
+    triage_table_add_footnote(table, "simultaneously.  Percentiles are nearest-rank.");
+    return table;
+}
+
+static triage_table *capture_point_table(const rtt_collection *collection)
+{
+    triage_table *table = triage_table_new("capture_point", "Capture point", TRIAGE_SHAPE_SCALAR);
+
+    triage_table_add_column(table, "capture_point", "Capture point", TRIAGE_CELL_STRING);
+    triage_table_begin_row(table);
+    triage_table_add_string(table,
+                            triage_capture_point_name(triage_capture_point_tally_verdict(&collection->capture_points)));
+    triage_table_add_footnote(table, "client: the SYN -> SYN/ACK leg carries the RTT; server: the SYN/ACK -> ACK");
+    triage_table_add_footnote(table, "leg does; path: both.  Overall only when 80 % of classified connections agree.");
+    return table;
+}
+
+static void add_address_cell(triage_table *table, const triage_address *address)
+{
+    char text[64];
+
+    triage_address_to_string(address, text, sizeof text);
+    triage_table_add_string(table, text);
+}
+
+static triage_table *servers_table(rtt_collection *collection, guint top)
+{
+    guint available = g_hash_table_size(collection->servers);
+    guint shown = shown_rows(available, top);
+    server_summary **servers = (server_summary **)g_hash_table_get_keys_as_array(collection->servers, NULL);
+    char *title = ranked_title("Servers", top, "by connections");
+    triage_table *table = triage_table_new("servers", title, TRIAGE_SHAPE_LIST);
+
+    triage_table_add_column(table, "address", "Server", TRIAGE_CELL_STRING);
+    triage_table_add_column(table, "port", "Port", TRIAGE_CELL_INTEGER);
+    triage_table_add_column(table, "connections", "Connections", TRIAGE_CELL_INTEGER);
+    triage_table_add_column(table, "completed", "Completed", TRIAGE_CELL_INTEGER);
+    triage_table_add_column(table, "failed", "Failed", TRIAGE_CELL_INTEGER);
+    triage_table_add_column(table, "capture_point", "Capture point", TRIAGE_CELL_STRING);
+    triage_table_add_column(table, "p50", "P50", TRIAGE_CELL_DURATION);
+    triage_table_add_column(table, "p90", "P90", TRIAGE_CELL_DURATION);
+    triage_table_add_column(table, "max", "Max", TRIAGE_CELL_DURATION);
+
+    qsort(servers, available, sizeof *servers, compare_servers);
+    for (guint i = 0; i < shown; i++) {
+        server_summary *server = servers[i];
+        triage_duration_summary summary;
+
+        triage_duration_summary_compute((triage_time *)(void *)server->handshakes->data, server->handshakes->len,
+                                        &summary);
+        triage_table_begin_row(table);
+        add_address_cell(table, &server->address);
+        triage_table_add_integer(table, server->port);
+        triage_table_add_integer(table, (gint64)server->connections);
+        triage_table_add_integer(table, (gint64)server->completed);
+        triage_table_add_integer(table, (gint64)server->failed);
+        triage_table_add_string(table,
+                                triage_capture_point_name(triage_capture_point_tally_verdict(&server->capture_points)));
+        if (summary.count == 0) {
+            triage_table_add_null(table);
+            triage_table_add_null(table);
+            triage_table_add_null(table);
+        } else {
+            triage_table_add_duration(table, summary.p50);
+            triage_table_add_duration(table, summary.p90);
+            triage_table_add_duration(table, summary.max);
+        }
+    }
+    triage_table_add_footnote(table, "Connections with a captured SYN or SYN/ACK; failed = refused + unanswered +");
+    triage_table_add_footnote(table, "incomplete + reset by client.  P50, P90, Max: handshake RTT.");
+    add_not_shown_footnote(table, available, shown, "servers");
+    g_free(servers);
+    g_free(title);
+    return table;
+}
+
+static void add_leg_cell(triage_table *table, const triage_handshake *handshake, triage_leg leg)
+{
+    triage_time value;
+
+    if (triage_handshake_leg_value(handshake, leg, &value))
+        triage_table_add_duration(table, value);
+    else
+        triage_table_add_null(table);
+}
+
+static void add_ambiguity_cell(triage_table *table, const triage_handshake *handshake)
+{
+    guint ambiguity = triage_handshake_ambiguity(handshake);
+    gboolean syn = (ambiguity & TRIAGE_AMBIGUOUS_SYN_RETRANSMITTED) != 0;
+    gboolean synack = (ambiguity & TRIAGE_AMBIGUOUS_SYNACK_RETRANSMITTED) != 0;
+
+    if (syn && synack)
+        triage_table_add_string(table, "syn,synack");
+    else if (syn)
+        triage_table_add_string(table, "syn");
+    else if (synack)
+        triage_table_add_string(table, "synack");
+    else
+        triage_table_add_null(table);
+}
+
+/* The slowest handshakes and the longest setups share their columns; the
+ * setups may include ambiguous handshakes, so they say which leg is. */
+static triage_table *ranked_table(const char *name, const char *title, GArray *candidates, guint top,
+                                  gboolean with_ambiguity)
+{
+    guint shown = shown_rows(candidates->len, top);
+    triage_table *table = triage_table_new(name, title, TRIAGE_SHAPE_LIST);
+
+    triage_table_add_column(table, "stream", "Stream", TRIAGE_CELL_INTEGER);
+    triage_table_add_column(table, "client", "Client", TRIAGE_CELL_STRING);
+    triage_table_add_column(table, "client_port", "Port", TRIAGE_CELL_INTEGER);
+    triage_table_add_column(table, "server", "Server", TRIAGE_CELL_STRING);
+    triage_table_add_column(table, "server_port", "Port", TRIAGE_CELL_INTEGER);
+    triage_table_add_column(table, "handshake", "Handshake", TRIAGE_CELL_DURATION);
+    triage_table_add_column(table, "syn_synack", "SYN->SYN/ACK", TRIAGE_CELL_DURATION);
+    triage_table_add_column(table, "synack_ack", "SYN/ACK->ACK", TRIAGE_CELL_DURATION);
+    triage_table_add_column(table, "setup", "Setup", TRIAGE_CELL_DURATION);
+    if (with_ambiguity)
+        triage_table_add_column(table, "ambiguous", "Ambiguous", TRIAGE_CELL_STRING);
+    triage_table_add_column(table, "frames", "Frames", TRIAGE_CELL_INTEGER_LIST);
+
+    g_array_sort(candidates, compare_ranked);
+    for (guint i = 0; i < shown; i++) {
+        const ranked_connection *entry = &g_array_index(candidates, ranked_connection, i);
+        const triage_handshake *handshake = entry->handshake;
+        /* The first SYN: where setup starts, and for an unambiguous
+         * handshake also the SYN its first leg is timed from. */
+        gint64 frames[] = {handshake->first_syn_frame, handshake->synack_frame, handshake->ack_frame};
+
+        triage_table_begin_row(table);
+        triage_table_add_integer(table, entry->stream);
+        add_address_cell(table, &handshake->client);
+        triage_table_add_integer(table, handshake->client_port);
+        add_address_cell(table, &handshake->server);
+        triage_table_add_integer(table, handshake->server_port);
+        add_leg_cell(table, handshake, TRIAGE_LEG_HANDSHAKE);
+        add_leg_cell(table, handshake, TRIAGE_LEG_SYN_SYNACK);
+        add_leg_cell(table, handshake, TRIAGE_LEG_SYNACK_ACK);
+        add_leg_cell(table, handshake, TRIAGE_LEG_SETUP);
+        if (with_ambiguity)
+            add_ambiguity_cell(table, handshake);
+        triage_table_add_integer_list(table, frames, G_N_ELEMENTS(frames));
+    }
+    if (shown > 0)
+        triage_table_add_footnote(table, "Frames: first SYN, first SYN/ACK, handshake ACK.");
+    add_not_shown_footnote(table, candidates->len, shown, "connections");
+    return table;
+}
+
+triage_report *triage_rtt_report_build(triage_handshake_engine *engine, guint top, const char *filter,
+                                       triage_selection_fn is_selected, void *user_data,
+                                       guint64 capture_packets, triage_time capture_first,
+                                       triage_time capture_last)
+{
+    triage_report *report = triage_report_new("rtt", "Capture Triage: Handshake RTT", filter);
+    guint32 stream_count = triage_handshake_engine_stream_count(engine);
+    rtt_collection collection;
+    char *title;
+
+    triage_handshake_engine_finish(engine);
+    collection_init(&collection);
+    for (guint32 stream = 0; stream < stream_count; stream++) {
+        const triage_handshake *handshake = triage_handshake_engine_get(engine, stream);
+
+        if (handshake != NULL && (is_selected == NULL || is_selected(stream, user_data)))
+            collect_connection(&collection, stream, handshake);
+    }
+
+    triage_report_set_capture(report, capture_packets, capture_first, capture_last);
+    triage_report_add_table(report,
+                            connections_table(&collection, triage_handshake_engine_untracked_connections(engine)));
+    triage_report_add_table(report, statistics_table(&collection));
+    triage_report_add_table(report, capture_point_table(&collection));
+    triage_report_add_table(report, servers_table(&collection, top));
+
+    title = ranked_title("Slowest handshakes", top, "unambiguous");
+    triage_report_add_table(report, ranked_table("slowest", title, collection.slowest, top, FALSE));
+    g_free(title);
+    title = ranked_title("Longest setups", top, NULL);
+    triage_report_add_table(report, ranked_table("longest_setup", title, collection.longest_setup, top, TRUE));
+    g_free(title);
+
+    collection_clear(&collection);
+    return report;
+}
