@@ -79,9 +79,9 @@ enum {
      * answers the other side's SYN alone, so no leg is a round trip. Setup
      * is still measured. */
     TRIAGE_ANOMALY_SIMULTANEOUS_OPEN = 1 << 1,
-    /* A SYN after the connection was under way (handshake completed or
-     * capture joined mid-stream): a port reused within one tcp.stream.  The
-     * new attempt is not measured. */
+    /* A SYN (or SYN/ACK) after the connection was under way: handshake
+     * completed, client reset, or capture joined mid-stream.  A port reused
+     * within one tcp.stream; the new attempt is not measured. */
     TRIAGE_ANOMALY_LATE_SYN = 1 << 2,
     /* A SYN carrying payload: TCP Fast Open. */
     TRIAGE_ANOMALY_SYN_WITH_PAYLOAD = 1 << 3,
