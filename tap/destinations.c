@@ -2,16 +2,18 @@
 /*
  * destinations.c — aggregation of the connection table by responder.
  *
- * Every hash table here is keyed by a pointer into the connection table's
+ * The hash tables here are keyed by pointers into the connection table's
  * records (which never move), hashed and compared on the record's address
- * and port bytes: no key is copied or allocated, and the distinct-initiator
- * sets cost one pointer per distinct (destination, client) pair.
+ * and port bytes: no key is copied or allocated.  Client addresses get a
+ * small number on first sight, so the distinct-initiator sets hold packed
+ * (row, client number) pairs instead of pointers to chase.
  */
 #include "destinations.h"
 
 #include <string.h>
 
 #include "byte_hash.h"
+#include "pair_set.h"
 
 struct triage_destinations {
     GArray *destinations; /* of triage_destination, ranked */
@@ -29,13 +31,13 @@ typedef struct destination_roles {
 
 /* ---- keys: connection records seen through one of their facets -------- */
 
-static guint server_hash(gconstpointer key)
+static guint address_hash(gconstpointer key)
 {
-    const triage_address *server = key;
-    return triage_hash_bytes(TRIAGE_HASH_SEED, server, sizeof *server);
+    const triage_address *address = key;
+    return triage_hash_bytes(TRIAGE_HASH_SEED, address, sizeof *address);
 }
 
-static gboolean server_equal(gconstpointer a, gconstpointer b)
+static gboolean address_equal(gconstpointer a, gconstpointer b)
 {
     return memcmp(a, b, sizeof(triage_address)) == 0;
 }
@@ -64,35 +66,6 @@ static gboolean service_equal(gconstpointer a, gconstpointer b)
     return same_service(a, b);
 }
 
-/* (server, client): one initiator of a destination. */
-static guint server_client_hash(gconstpointer key)
-{
-    const triage_connection *connection = key;
-    guint32 hash = triage_hash_bytes(TRIAGE_HASH_SEED, &connection->server, sizeof connection->server);
-    return triage_hash_bytes(hash, &connection->client, sizeof connection->client);
-}
-
-static gboolean server_client_equal(gconstpointer a, gconstpointer b)
-{
-    const triage_connection *first = a, *second = b;
-    return memcmp(&first->server, &second->server, sizeof first->server) == 0 &&
-           memcmp(&first->client, &second->client, sizeof first->client) == 0;
-}
-
-/* (server, transport, port, client): one initiator of a port row. */
-static guint service_client_hash(gconstpointer key)
-{
-    const triage_connection *connection = key;
-    return triage_hash_bytes(service_hash_of(connection), &connection->client, sizeof connection->client);
-}
-
-static gboolean service_client_equal(gconstpointer a, gconstpointer b)
-{
-    const triage_connection *first = a, *second = b;
-    return same_service(first, second) &&
-           memcmp(&first->client, &second->client, sizeof first->client) == 0;
-}
-
 /* ---- aggregation ------------------------------------------------------ */
 
 static void traffic_add(triage_traffic *traffic, const triage_connection *connection)
@@ -114,10 +87,11 @@ typedef struct aggregation {
     GArray *destinations;
     GArray *roles; /* of destination_roles, parallel to destinations */
     GArray *ports;
-    GHashTable *destination_by_server;  /* triage_address* -> index + 1 */
-    GHashTable *port_by_service;        /* triage_connection* -> index + 1 */
-    GHashTable *destination_initiators; /* set of triage_connection* */
-    GHashTable *port_initiators;        /* set of triage_connection* */
+    GHashTable *destination_by_server; /* triage_address* -> index + 1 */
+    GHashTable *port_by_service;       /* triage_connection* -> index + 1 */
+    GHashTable *client_numbers;        /* triage_address* -> number + 1 */
+    triage_pair_set *destination_initiators; /* (destination, client number) */
+    triage_pair_set *port_initiators;        /* (port row, client number) */
 } aggregation;
 
 static guint32 destination_of(aggregation *work, const triage_connection *connection)
@@ -152,8 +126,19 @@ static guint32 port_of(aggregation *work, const triage_connection *connection, g
     return slot - 1;
 }
 
+static guint32 client_number_of(aggregation *work, const triage_connection *connection)
+{
+    guint32 slot = GPOINTER_TO_UINT(g_hash_table_lookup(work->client_numbers, &connection->client));
+    if (slot != 0)
+        return slot - 1;
+    slot = g_hash_table_size(work->client_numbers) + 1;
+    g_hash_table_insert(work->client_numbers, (gpointer)&connection->client, GUINT_TO_POINTER(slot));
+    return slot - 1;
+}
+
 static void add_connection(aggregation *work, const triage_connection *connection)
 {
+    guint32 client = client_number_of(work, connection);
     guint32 destination_index = destination_of(work, connection);
     guint32 port_index = port_of(work, connection, destination_index);
     triage_destination *destination = &g_array_index(work->destinations, triage_destination, destination_index);
@@ -164,7 +149,7 @@ static void add_connection(aggregation *work, const triage_connection *connectio
     if (!connection->responder_inferred)
         port->inferred = 0;
 
-    if (g_hash_table_add(work->destination_initiators, (gpointer)connection)) {
+    if (triage_pair_set_add(work->destination_initiators, destination_index, client)) {
         destination->traffic.initiators++;
         /* The client's network is looked up once per distinct initiator,
          * and only while it can still change the direction. */
@@ -176,7 +161,7 @@ static void add_connection(aggregation *work, const triage_connection *connectio
                 roles->has_external_client = TRUE;
         }
     }
-    if (g_hash_table_add(work->port_initiators, (gpointer)connection))
+    if (triage_pair_set_add(work->port_initiators, port_index, client))
         port->traffic.initiators++;
 }
 
@@ -270,19 +255,21 @@ triage_destinations *triage_destinations_build(triage_connection_table *table,
                                                void *user_data)
 {
     triage_destinations *result = g_new0(triage_destinations, 1);
+    guint32 count = triage_connection_table_count(table);
     aggregation work = {
         .internal = internal,
         .internal_count = internal_count,
         .destinations = g_array_new(FALSE, FALSE, sizeof(triage_destination)),
         .roles = g_array_new(FALSE, FALSE, sizeof(destination_roles)),
         .ports = g_array_new(FALSE, FALSE, sizeof(triage_destination_port)),
-        .destination_by_server = g_hash_table_new(server_hash, server_equal),
+        .destination_by_server = g_hash_table_new(address_hash, address_equal),
         .port_by_service = g_hash_table_new(service_hash, service_equal),
-        .destination_initiators = g_hash_table_new(server_client_hash, server_client_equal),
-        .port_initiators = g_hash_table_new(service_client_hash, service_client_equal),
+        .client_numbers = g_hash_table_new(address_hash, address_equal),
+        /* At most one pair per connection in each. */
+        .destination_initiators = triage_pair_set_new(count),
+        .port_initiators = triage_pair_set_new(count),
     };
 
-    guint32 count = triage_connection_table_count(table);
     for (guint32 index = 0; index < count; index++) {
         if (is_selected != NULL && !is_selected(index, user_data))
             continue;
@@ -299,8 +286,9 @@ triage_destinations *triage_destinations_build(triage_connection_table *table,
     }
     g_hash_table_destroy(work.destination_by_server);
     g_hash_table_destroy(work.port_by_service);
-    g_hash_table_destroy(work.destination_initiators);
-    g_hash_table_destroy(work.port_initiators);
+    g_hash_table_destroy(work.client_numbers);
+    triage_pair_set_free(work.destination_initiators);
+    triage_pair_set_free(work.port_initiators);
     g_array_free(work.roles, TRUE);
 
     result->destinations = work.destinations;
