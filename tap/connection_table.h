@@ -12,7 +12,14 @@
  * other protocols).  A TCP connection first seen mid-stream has no SYN: the
  * responder is then inferred — the side on a port Wireshark names a service,
  * else the side not on an ephemeral port, else the receiver of the first
- * frame — and marked inferred.
+ * frame — and marked inferred.  A first SYN/ACK names its sender, not
+ * inferred.  A UDP flow whose first packet plainly comes from the service
+ * side (a reply whose request was not captured) gets its sender as the
+ * responder, marked inferred.  The first packet decides for good: a later
+ * SYN does not rewrite the roles (details in connection_table.c).
+ *
+ * Records never move: a pointer from add_packet, find or get stays valid
+ * until reset or free.
  */
 #ifndef TRIAGE_CONNECTION_TABLE_H
 #define TRIAGE_CONNECTION_TABLE_H
