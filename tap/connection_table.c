@@ -10,7 +10,7 @@
  * whose key is the protocol and the unordered address pair, packed into
  * bytes (no strings are built or hashed per packet).
  *
- * Decisions the header leaves open:
+ * The rules in detail:
  *  - A TCP stream's roles are fixed by its first packet.  A SYN seen later
  *    (the capture started during a retransmitted handshake) does not flip
  *    them: the record is not rewritten, and it stays marked inferred.
