@@ -192,6 +192,10 @@ typedef struct triage_policy_outcome {
 gboolean triage_policy_engine_connection_outcome(const triage_policy_engine *engine,
                                                  guint32 connection_index,
                                                  triage_policy_outcome *out);
+/* TRUE when the rule has decided a connection or a frame at some point,
+ * even if a lower-numbered rule took the connection over later: the rules
+ * for which this is FALSE are the policy's silent ones. */
+gboolean triage_policy_engine_rule_matched(const triage_policy_engine *engine, guint rule);
 /* Frames without connection that rule decided (rule = -1 in out when none). */
 void triage_policy_engine_connectionless_outcome(const triage_policy_engine *engine, guint rule,
                                                  triage_policy_outcome *out);

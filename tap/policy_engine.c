@@ -68,6 +68,7 @@ struct triage_policy_engine {
     guint *payload_rules; /* indexes of rules with a payload criterion */
     guint payload_rule_count;
     GArray *states;                       /* connection_state by connection index */
+    gboolean *rule_matched;               /* one per rule: has decided something */
     triage_policy_outcome *connectionless; /* one per rule */
 };
 
@@ -93,6 +94,7 @@ triage_policy_engine *triage_policy_engine_new(const triage_policy *policy, gboo
     }
     engine->states = g_array_new(FALSE, TRUE, sizeof(connection_state));
     engine->connectionless = g_new0(triage_policy_outcome, engine->rule_count + 1);
+    engine->rule_matched = g_new0(gboolean, engine->rule_count + 1);
     triage_policy_engine_reset(engine);
     return engine;
 }
@@ -103,6 +105,7 @@ void triage_policy_engine_free(triage_policy_engine *engine)
         return;
     g_array_free(engine->states, TRUE);
     g_free(engine->connectionless);
+    g_free(engine->rule_matched);
     g_free(engine->payload_rules);
     g_free(engine->carriers);
     g_free(engine->internal);
@@ -116,6 +119,7 @@ void triage_policy_engine_reset(triage_policy_engine *engine)
         memset(&engine->connectionless[i], 0, sizeof engine->connectionless[i]);
         engine->connectionless[i].rule = -1;
         engine->connectionless[i].application_protocol = -1;
+        engine->rule_matched[i] = FALSE;
     }
 }
 
@@ -331,6 +335,7 @@ static triage_policy_verdict judge_connectionless(triage_policy_engine *engine, 
             continue;
         triage_policy_outcome *outcome = &engine->connectionless[r];
         outcome->rule = (int)r;
+        engine->rule_matched[r] = TRUE;
         count_match(outcome, packet);
         return verdict_for(engine, r, outcome->matched_packets);
     }
@@ -368,6 +373,7 @@ triage_policy_verdict triage_policy_engine_add_packet(triage_policy_engine *engi
     if (matched + 1 != state->rule_plus_one) {
         state->rule_plus_one = matched + 1;
         state->matched_packets = 0;
+        engine->rule_matched[matched] = TRUE;
     }
     if (state->matched_packets == 0) {
         state->first_frame = packet->frame;
@@ -400,6 +406,11 @@ gboolean triage_policy_engine_connection_outcome(const triage_policy_engine *eng
     out->carried_payload = (state->flags & (STATE_PAYLOAD_TO_SERVER | STATE_PAYLOAD_TO_CLIENT)) != 0;
     out->application_protocol = (state->flags & STATE_HAS_APPLICATION) ? state->application_protocol : -1;
     return TRUE;
+}
+
+gboolean triage_policy_engine_rule_matched(const triage_policy_engine *engine, guint rule)
+{
+    return rule < engine->rule_count && engine->rule_matched[rule];
 }
 
 void triage_policy_engine_connectionless_outcome(const triage_policy_engine *engine, guint rule,

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * report_policy.h — the Policy Findings report (DESIGN §3, JSON keys of §5).
+ *
+ * Sections, in order:
+ *   policy        RECORD  source ("default", "table", "file"), path, mode
+ *                         ("denylist", "allowlist"), rules (usable ones),
+ *                         invalid_rules [{line, reason}], connections (judged),
+ *                         connections_without_payload (allow-list mode: not
+ *                         judged as unexpected; null otherwise)
+ *   findings      LIST    one row per alert rule that decided something,
+ *                         errors first, then by connections: connections,
+ *                         matched_packets (packets that matched the rule),
+ *                         packets and bytes (of those connections, whole and
+ *                         both directions), first/last matched frame and time,
+ *                         and the top N connections as "endpoints"
+ *   unexpected    LIST    allow-list mode: connections no rule decided, by
+ *                         application protocol (empty in deny-list mode)
+ *   silent_rules  VALUES  alert rules that never decided a connection or frame
+ *                         (one that decided a connection until a lower rule
+ *                         took it over did match, so it is not silent)
+ *
+ * Frames without a connection (not IP) that a protocols/filter rule matched
+ * count in matched_packets, packets and bytes, not in connections.
+ * top = 0 shows every endpoint.
+ */
+#ifndef TRIAGE_REPORT_POLICY_H
+#define TRIAGE_REPORT_POLICY_H
+
+#include "report.h"
+#include "../tap/policy.h"
+
+/* Which connections the report covers (by connection index); NULL = all. */
+typedef gboolean (*triage_policy_connection_selected_fn)(guint32 connection_index, void *user_data);
+
+/* engine may be NULL (no policy in force): the report then only describes
+ * the policy.  connections: the table the engine was fed from.  source,
+ * path, errors: where the policy came from and what was wrong with it
+ * (errors of triage_policy_error*, may be NULL).  protocol_name names the
+ * application protocols of unexpected connections. */
+triage_report *triage_policy_report_build(const triage_policy_engine *engine, const triage_policy *policy,
+                                          triage_connection_table *connections, const char *source,
+                                          const char *path, const GPtrArray *errors, guint top,
+                                          const char *filter, triage_protocol_name_fn protocol_name,
+                                          void *protocol_name_data,
+                                          triage_policy_connection_selected_fn connection_selected,
+                                          void *selection_data, guint64 packets, triage_time first,
+                                          triage_time last);
+
+#endif
