@@ -212,13 +212,14 @@ static guint shown_rows(guint available, guint top)
     return top == 0 || available < top ? available : top;
 }
 
-static void add_not_shown_footnote(triage_table *table, guint available, guint shown, const char *what)
+static void add_not_shown_footnote(triage_table *table, guint available, guint shown, const char *one,
+                                   const char *many)
 {
     char *text;
 
     if (available <= shown)
         return;
-    text = g_strdup_printf("%u more %s not shown.", available - shown, what);
+    text = g_strdup_printf("%u more %s not shown.", available - shown, available - shown == 1 ? one : many);
     triage_table_add_footnote(table, text);
     g_free(text);
 }
@@ -382,7 +383,7 @@ static triage_table *servers_table(rtt_collection *collection, guint top)
     }
     triage_table_add_footnote(table, "Connections with a captured SYN or SYN/ACK; failed = refused + unanswered +");
     triage_table_add_footnote(table, "incomplete + reset by client.  P50, P90, Max: handshake RTT.");
-    add_not_shown_footnote(table, available, shown, "servers");
+    add_not_shown_footnote(table, available, shown, "server", "servers");
     g_free(servers);
     g_free(title);
     return table;
@@ -459,7 +460,7 @@ static triage_table *ranked_table(const char *name, const char *title, GArray *c
     }
     if (shown > 0)
         triage_table_add_footnote(table, "Frames: first SYN, first SYN/ACK, handshake ACK.");
-    add_not_shown_footnote(table, candidates->len, shown, "connections");
+    add_not_shown_footnote(table, candidates->len, shown, "connection", "connections");
     return table;
 }
 
