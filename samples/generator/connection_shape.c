@@ -1,11 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "connection_shape.h"
 
-enum {
-    TCP_RST = 0x04,
-    TCP_PSH = 0x08,
-    TCP_ACK = 0x10,
-};
 
 #define RETRANSMISSION_TIMEOUT_NS CAPGEN_S(1)
 
@@ -36,7 +31,7 @@ static void add_tail(capgen_flow *flow, const capgen_connection_shape *shape, gi
     for (guint i = 0; i < data; i++) {
         gboolean request = i % 2 == 0;
         capgen_flow_add(flow, request ? CAPGEN_US(45) : rtt_ns + CAPGEN_US(180),
-                        request ? CAPGEN_TO_SERVER : CAPGEN_TO_CLIENT, TCP_PSH | TCP_ACK,
+                        request ? CAPGEN_TO_SERVER : CAPGEN_TO_CLIENT, CAPGEN_TCP_PSH | CAPGEN_TCP_ACK,
                         request ? shape->request_length : shape->response_length);
     }
     if (shape->tail_packets >= 3)
@@ -66,7 +61,7 @@ void capgen_shape_script(capgen_flow *flow, const capgen_connection_shape *shape
         break;
     case CAPGEN_OUTCOME_REFUSED:
         capgen_flow_add_syn(flow, 0);
-        capgen_flow_add(flow, shape->syn_synack_ns, CAPGEN_TO_CLIENT, TCP_RST | TCP_ACK, 0);
+        capgen_flow_add(flow, shape->syn_synack_ns, CAPGEN_TO_CLIENT, CAPGEN_TCP_RST | CAPGEN_TCP_ACK, 0);
         break;
     case CAPGEN_OUTCOME_UNANSWERED:
         capgen_flow_add_syn(flow, 0);
@@ -81,7 +76,7 @@ void capgen_shape_script(capgen_flow *flow, const capgen_connection_shape *shape
     case CAPGEN_OUTCOME_CLIENT_RESET:
         capgen_flow_add_syn(flow, 0);
         capgen_flow_add_synack(flow, shape->syn_synack_ns);
-        capgen_flow_add(flow, shape->synack_ack_ns, CAPGEN_TO_SERVER, TCP_RST, 0);
+        capgen_flow_add(flow, shape->synack_ack_ns, CAPGEN_TO_SERVER, CAPGEN_TCP_RST, 0);
         break;
     case CAPGEN_OUTCOME_SYNACK_ONLY:
         capgen_flow_add_synack(flow, 0);
@@ -90,8 +85,8 @@ void capgen_shape_script(capgen_flow *flow, const capgen_connection_shape *shape
         break;
     case CAPGEN_OUTCOME_NO_HANDSHAKE:
         /* Starts with the server's data, as a capture begun mid-download. */
-        capgen_flow_add(flow, 0, CAPGEN_TO_CLIENT, TCP_PSH | TCP_ACK, shape->response_length);
-        capgen_flow_add(flow, shape->synack_ack_ns, CAPGEN_TO_SERVER, TCP_ACK, 0);
+        capgen_flow_add(flow, 0, CAPGEN_TO_CLIENT, CAPGEN_TCP_PSH | CAPGEN_TCP_ACK, shape->response_length);
+        capgen_flow_add(flow, shape->synack_ack_ns, CAPGEN_TO_SERVER, CAPGEN_TCP_ACK, 0);
         add_tail(flow, shape, rtt);
         break;
     }

@@ -3,12 +3,6 @@
 
 #include <string.h>
 
-enum {
-    TCP_FIN = 0x01,
-    TCP_SYN = 0x02,
-    TCP_PSH = 0x08,
-    TCP_ACK = 0x10,
-};
 
 /* Delays of a host's own stack, as a capture on the client sees them. */
 #define CLIENT_REACTION_NS CAPGEN_US(45)
@@ -69,7 +63,7 @@ capgen_step *capgen_flow_add(capgen_flow *flow, gint64 delay_ns, capgen_directio
     step->direction = (guint8)direction;
     step->tcp_flags = tcp_flags;
     step->payload_length = (guint16)payload_length;
-    if (tcp_flags & TCP_SYN)
+    if (tcp_flags & CAPGEN_TCP_SYN)
         step->options = CAPGEN_OPTIONS_STANDARD;
     return step;
 }
@@ -97,17 +91,17 @@ void capgen_flow_free(capgen_flow *flow)
 
 void capgen_flow_add_syn(capgen_flow *flow, gint64 delay_ns)
 {
-    capgen_flow_add(flow, delay_ns, CAPGEN_TO_SERVER, TCP_SYN, 0);
+    capgen_flow_add(flow, delay_ns, CAPGEN_TO_SERVER, CAPGEN_TCP_SYN, 0);
 }
 
 void capgen_flow_add_synack(capgen_flow *flow, gint64 delay_ns)
 {
-    capgen_flow_add(flow, delay_ns, CAPGEN_TO_CLIENT, TCP_SYN | TCP_ACK, 0);
+    capgen_flow_add(flow, delay_ns, CAPGEN_TO_CLIENT, CAPGEN_TCP_SYN | CAPGEN_TCP_ACK, 0);
 }
 
 void capgen_flow_add_ack(capgen_flow *flow, gint64 delay_ns)
 {
-    capgen_flow_add(flow, delay_ns, CAPGEN_TO_SERVER, TCP_ACK, 0);
+    capgen_flow_add(flow, delay_ns, CAPGEN_TO_SERVER, CAPGEN_TCP_ACK, 0);
 }
 
 void capgen_flow_add_handshake(capgen_flow *flow, gint64 syn_synack_ns, gint64 synack_ack_ns)
@@ -121,18 +115,18 @@ void capgen_flow_add_exchange(capgen_flow *flow, gint64 rtt_ns, guint request_le
                               guint response_length)
 {
     if (request_length)
-        capgen_flow_add(flow, CLIENT_REACTION_NS, CAPGEN_TO_SERVER, TCP_PSH | TCP_ACK,
+        capgen_flow_add(flow, CLIENT_REACTION_NS, CAPGEN_TO_SERVER, CAPGEN_TCP_PSH | CAPGEN_TCP_ACK,
                         request_length);
     if (response_length) {
-        capgen_flow_add(flow, rtt_ns + SERVER_THINK_NS, CAPGEN_TO_CLIENT, TCP_PSH | TCP_ACK,
+        capgen_flow_add(flow, rtt_ns + SERVER_THINK_NS, CAPGEN_TO_CLIENT, CAPGEN_TCP_PSH | CAPGEN_TCP_ACK,
                         response_length);
-        capgen_flow_add(flow, CLIENT_REACTION_NS, CAPGEN_TO_SERVER, TCP_ACK, 0);
+        capgen_flow_add(flow, CLIENT_REACTION_NS, CAPGEN_TO_SERVER, CAPGEN_TCP_ACK, 0);
     }
 }
 
 void capgen_flow_add_close(capgen_flow *flow, gint64 rtt_ns)
 {
-    capgen_flow_add(flow, CAPGEN_US(250), CAPGEN_TO_SERVER, TCP_FIN | TCP_ACK, 0);
-    capgen_flow_add(flow, rtt_ns, CAPGEN_TO_CLIENT, TCP_FIN | TCP_ACK, 0);
-    capgen_flow_add(flow, CLIENT_REACTION_NS, CAPGEN_TO_SERVER, TCP_ACK, 0);
+    capgen_flow_add(flow, CAPGEN_US(250), CAPGEN_TO_SERVER, CAPGEN_TCP_FIN | CAPGEN_TCP_ACK, 0);
+    capgen_flow_add(flow, rtt_ns, CAPGEN_TO_CLIENT, CAPGEN_TCP_FIN | CAPGEN_TCP_ACK, 0);
+    capgen_flow_add(flow, CLIENT_REACTION_NS, CAPGEN_TO_SERVER, CAPGEN_TCP_ACK, 0);
 }

@@ -30,11 +30,6 @@ typedef enum {
 } capgen_flow_kind;
 
 typedef enum {
-    CAPGEN_TO_SERVER = 0,
-    CAPGEN_TO_CLIENT = 1,
-} capgen_direction;
-
-typedef enum {
     CAPGEN_STEP_SEGMENT,    /* a TCP segment, UDP datagram or ICMP echo message */
     CAPGEN_STEP_DUPLICATE,  /* the flow's previous frame again, same bytes and time */
     CAPGEN_STEP_ICMP_ERROR, /* port unreachable from the flow's reporter, quoting the
@@ -56,7 +51,7 @@ typedef struct capgen_step {
     guint16 payload_length;
     guint8 kind;           /* capgen_step_kind */
     guint8 direction;      /* capgen_direction */
-    guint8 tcp_flags;      /* TRIAGE_TCP_* values: FIN 1, SYN 2, RST 4, PSH 8, ACK 16 */
+    guint8 tcp_flags;      /* CAPGEN_TCP_* bits */
     guint8 options;        /* capgen_tcp_options, SYN segments only */
 } capgen_step;
 

@@ -3,12 +3,8 @@
 
 #include <string.h>
 
-enum {
-    TCP_SYN = 0x02,
-    TCP_RST = 0x04,
-    TCP_ACK = 0x10,
-};
-enum { TO_SERVER = 0, TO_CLIENT = 1 };
+#include "frame_builder.h"
+
 
 void capgen_flow_truth_init(capgen_flow_truth *truth)
 {
@@ -23,11 +19,11 @@ static void remember(capgen_moment *moment, guint32 frame, gint64 time_ns)
 }
 
 void capgen_flow_truth_count(capgen_flow_truth *truth, guint32 frame, gint64 time_ns,
-                             int direction, guint wire_length)
+                             capgen_direction direction, guint wire_length)
 {
     if (!truth->first.frame) {
         remember(&truth->first, frame, time_ns);
-        truth->first_packet_to_server = direction == TO_SERVER;
+        truth->first_packet_to_server = direction == CAPGEN_TO_SERVER;
         truth->latest_time_ns = time_ns;
     }
     if (time_ns < truth->latest_time_ns)
@@ -39,13 +35,14 @@ void capgen_flow_truth_count(capgen_flow_truth *truth, guint32 frame, gint64 tim
 }
 
 void capgen_flow_truth_tcp(capgen_flow_truth *truth, guint32 frame, gint64 time_ns,
-                           int direction, guint8 flags, guint32 sequence, guint32 acknowledgement)
+                           capgen_direction direction, guint8 flags, guint32 sequence,
+                           guint32 acknowledgement)
 {
-    gboolean syn = (flags & (TCP_SYN | TCP_ACK)) == TCP_SYN;
-    gboolean synack = (flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK);
+    gboolean syn = (flags & (CAPGEN_TCP_SYN | CAPGEN_TCP_ACK)) == CAPGEN_TCP_SYN;
+    gboolean synack = (flags & (CAPGEN_TCP_SYN | CAPGEN_TCP_ACK)) == (CAPGEN_TCP_SYN | CAPGEN_TCP_ACK);
     gboolean handshake_over = truth->ack.frame != 0;
 
-    if (direction == TO_SERVER) {
+    if (direction == CAPGEN_TO_SERVER) {
         if (syn) {
             if (!truth->first_syn.frame)
                 remember(&truth->first_syn, frame, time_ns);
@@ -53,10 +50,10 @@ void capgen_flow_truth_tcp(capgen_flow_truth *truth, guint32 frame, gint64 time_
                 remember(&truth->leg_syn, frame, time_ns);
                 truth->syns_before_synack++;
             }
-        } else if ((flags & TCP_RST) && truth->first_synack.frame && !handshake_over) {
+        } else if ((flags & CAPGEN_TCP_RST) && truth->first_synack.frame && !handshake_over) {
             truth->client_reset = TRUE;
-        } else if (!handshake_over && truth->first_synack.frame && (flags & TCP_ACK) &&
-                   !(flags & (TCP_SYN | TCP_RST)) &&
+        } else if (!handshake_over && truth->first_synack.frame && (flags & CAPGEN_TCP_ACK) &&
+                   !(flags & (CAPGEN_TCP_SYN | CAPGEN_TCP_RST)) &&
                    acknowledgement == truth->synack_sequence + 1) {
             remember(&truth->ack, frame, time_ns);
         }
@@ -70,7 +67,7 @@ void capgen_flow_truth_tcp(capgen_flow_truth *truth, guint32 frame, gint64 time_
         }
         remember(&truth->leg_synack, frame, time_ns);
         truth->synacks_before_ack++;
-    } else if ((flags & TCP_RST) && truth->first_syn.frame && !truth->first_synack.frame) {
+    } else if ((flags & CAPGEN_TCP_RST) && truth->first_syn.frame && !truth->first_synack.frame) {
         truth->refused = TRUE;
     }
 }

@@ -17,6 +17,12 @@
 
 #include <glib.h>
 
+/* Also the index of the per-direction counters. */
+typedef enum {
+    CAPGEN_TO_SERVER = 0,
+    CAPGEN_TO_CLIENT = 1,
+} capgen_direction;
+
 typedef enum {
     CAPGEN_OUTCOME_COMPLETED,
     CAPGEN_OUTCOME_REFUSED,
@@ -45,7 +51,7 @@ typedef struct capgen_flow_truth {
     capgen_moment last;
     gint64 latest_time_ns;
     gboolean time_backwards;
-    guint64 packets[2]; /* indexed by capgen_direction: to server, to client */
+    guint64 packets[2]; /* indexed by capgen_direction */
     guint64 bytes[2];
     gint64 stream;      /* predicted tcp.stream / udp.stream, -1 = not claimed */
     gboolean first_packet_to_server;
@@ -64,12 +70,13 @@ typedef struct capgen_flow_truth {
 } capgen_flow_truth;
 
 void capgen_flow_truth_init(capgen_flow_truth *truth);
-/* Every frame of the flow; direction is 0 to the server, 1 to the client. */
+/* Every frame of the flow. */
 void capgen_flow_truth_count(capgen_flow_truth *truth, guint32 frame, gint64 time_ns,
-                             int direction, guint wire_length);
+                             capgen_direction direction, guint wire_length);
 /* Every TCP segment of a TCP flow (after capgen_flow_truth_count). */
 void capgen_flow_truth_tcp(capgen_flow_truth *truth, guint32 frame, gint64 time_ns,
-                           int direction, guint8 flags, guint32 sequence, guint32 acknowledgement);
+                           capgen_direction direction, guint8 flags, guint32 sequence,
+                           guint32 acknowledgement);
 
 capgen_outcome capgen_flow_truth_outcome(const capgen_flow_truth *truth);
 capgen_ambiguity capgen_flow_truth_ambiguity(const capgen_flow_truth *truth);

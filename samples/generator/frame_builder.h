@@ -23,6 +23,15 @@ enum {
     CAPGEN_PROTOCOL_ICMPV6 = 58,
 };
 
+/* TCP flag bits, as on the wire. */
+enum {
+    CAPGEN_TCP_FIN = 0x01,
+    CAPGEN_TCP_SYN = 0x02,
+    CAPGEN_TCP_RST = 0x04,
+    CAPGEN_TCP_PSH = 0x08,
+    CAPGEN_TCP_ACK = 0x10,
+};
+
 typedef struct capgen_address {
     guint8 version; /* 4 or 6 */
     guint8 bytes[16];

@@ -8,13 +8,6 @@
  */
 #include "scenario.h"
 
-enum {
-    TCP_FIN = 0x01,
-    TCP_SYN = 0x02,
-    TCP_RST = 0x04,
-    TCP_PSH = 0x08,
-    TCP_ACK = 0x10,
-};
 
 #define VM "10.0.0.2"
 #define AT(ms) (CAPGEN_EPOCH_NS + CAPGEN_MS(ms))
@@ -102,12 +95,12 @@ gboolean capgen_plan_synack_retransmitted(const capgen_options *options, capgen_
     capgen_flow_add_synack(flow, 50000);
     capgen_flow_add_synack(flow, CAPGEN_S(1));
     capgen_flow_add_ack(flow, CAPGEN_MS(30));
-    capgen_flow_add(flow, CAPGEN_US(20), CAPGEN_TO_SERVER, TCP_PSH | TCP_ACK, 517);
-    capgen_flow_add(flow, CAPGEN_US(300), CAPGEN_TO_CLIENT, TCP_PSH | TCP_ACK, 1380);
-    capgen_flow_add(flow, CAPGEN_MS(30), CAPGEN_TO_SERVER, TCP_ACK, 0);
-    capgen_flow_add(flow, CAPGEN_MS(5), CAPGEN_TO_SERVER, TCP_FIN | TCP_ACK, 0);
-    capgen_flow_add(flow, CAPGEN_US(60), CAPGEN_TO_CLIENT, TCP_FIN | TCP_ACK, 0);
-    capgen_flow_add(flow, CAPGEN_MS(30), CAPGEN_TO_SERVER, TCP_ACK, 0);
+    capgen_flow_add(flow, CAPGEN_US(20), CAPGEN_TO_SERVER, CAPGEN_TCP_PSH | CAPGEN_TCP_ACK, 517);
+    capgen_flow_add(flow, CAPGEN_US(300), CAPGEN_TO_CLIENT, CAPGEN_TCP_PSH | CAPGEN_TCP_ACK, 1380);
+    capgen_flow_add(flow, CAPGEN_MS(30), CAPGEN_TO_SERVER, CAPGEN_TCP_ACK, 0);
+    capgen_flow_add(flow, CAPGEN_MS(5), CAPGEN_TO_SERVER, CAPGEN_TCP_FIN | CAPGEN_TCP_ACK, 0);
+    capgen_flow_add(flow, CAPGEN_US(60), CAPGEN_TO_CLIENT, CAPGEN_TCP_FIN | CAPGEN_TCP_ACK, 0);
+    capgen_flow_add(flow, CAPGEN_MS(30), CAPGEN_TO_SERVER, CAPGEN_TCP_ACK, 0);
     capgen_flow_expect(flow, CAPGEN_OUTCOME_COMPLETED, CAPGEN_AMBIGUOUS_SYNACK);
     g_ptr_array_add(flows, flow);
     return finish_plan(plan, flows);
@@ -128,7 +121,7 @@ gboolean capgen_plan_syn_after_synack(const capgen_options *options, capgen_plan
     capgen_flow_add_synack(flow, 2300654321);
     capgen_flow_add_syn(flow, 699222111);
     capgen_flow_add_ack(flow, 4142217444);
-    capgen_flow_add(flow, CAPGEN_US(150), CAPGEN_TO_CLIENT, TCP_RST | TCP_ACK, 0);
+    capgen_flow_add(flow, CAPGEN_US(150), CAPGEN_TO_CLIENT, CAPGEN_TCP_RST | CAPGEN_TCP_ACK, 0);
     capgen_flow_expect(flow, CAPGEN_OUTCOME_COMPLETED, CAPGEN_AMBIGUOUS_SYNACK);
     flow->note = "the second SYN comes after the SYN/ACKs and changes no leg";
     g_ptr_array_add(flows, flow);
@@ -154,9 +147,9 @@ gboolean capgen_plan_missing_syn(const capgen_options *options, capgen_plan *pla
                                            AT(3));
     capgen_flow_add_synack(inbound, 0);
     capgen_flow_add_ack(inbound, 27543210);
-    capgen_flow_add(inbound, CAPGEN_US(25), CAPGEN_TO_SERVER, TCP_PSH | TCP_ACK, 517);
-    capgen_flow_add(inbound, CAPGEN_US(400), CAPGEN_TO_CLIENT, TCP_PSH | TCP_ACK, 1200);
-    capgen_flow_add(inbound, 27543210, CAPGEN_TO_SERVER, TCP_ACK, 0);
+    capgen_flow_add(inbound, CAPGEN_US(25), CAPGEN_TO_SERVER, CAPGEN_TCP_PSH | CAPGEN_TCP_ACK, 517);
+    capgen_flow_add(inbound, CAPGEN_US(400), CAPGEN_TO_CLIENT, CAPGEN_TCP_PSH | CAPGEN_TCP_ACK, 1200);
+    capgen_flow_add(inbound, 27543210, CAPGEN_TO_SERVER, CAPGEN_TCP_ACK, 0);
     capgen_flow_expect(inbound, CAPGEN_OUTCOME_SYNACK_ONLY, CAPGEN_AMBIGUOUS_NONE);
     g_ptr_array_add(flows, inbound);
     return finish_plan(plan, flows);
@@ -169,7 +162,7 @@ gboolean capgen_plan_refused(const capgen_options *options, capgen_plan *plan, c
     GPtrArray *flows = g_ptr_array_new();
     capgen_flow *closed = capgen_flow_new(CAPGEN_FLOW_TCP, VM, 50031, "192.0.2.10", 8443, AT(0));
     capgen_flow_add_syn(closed, 0);
-    capgen_flow_add(closed, 734567, CAPGEN_TO_CLIENT, TCP_RST | TCP_ACK, 0);
+    capgen_flow_add(closed, 734567, CAPGEN_TO_CLIENT, CAPGEN_TCP_RST | CAPGEN_TCP_ACK, 0);
     capgen_flow_expect(closed, CAPGEN_OUTCOME_REFUSED, CAPGEN_AMBIGUOUS_NONE);
     g_ptr_array_add(flows, closed);
 
@@ -177,7 +170,7 @@ gboolean capgen_plan_refused(const capgen_options *options, capgen_plan *plan, c
                                            AT(100));
     capgen_flow_add_syn(retried, 0);
     capgen_flow_add_syn(retried, CAPGEN_S(1));
-    capgen_flow_add(retried, 15876543, CAPGEN_TO_CLIENT, TCP_RST | TCP_ACK, 0);
+    capgen_flow_add(retried, 15876543, CAPGEN_TO_CLIENT, CAPGEN_TCP_RST | CAPGEN_TCP_ACK, 0);
     capgen_flow_expect(retried, CAPGEN_OUTCOME_REFUSED, CAPGEN_AMBIGUOUS_NONE);
     retried->note = "first SYN lost, the retransmission refused";
     g_ptr_array_add(flows, retried);
@@ -236,7 +229,7 @@ gboolean capgen_plan_client_reset(const capgen_options *options, capgen_plan *pl
                                              AT(i * 2));
         capgen_flow_add_syn(probe, 0);
         capgen_flow_add_synack(probe, 61234 + i);
-        capgen_flow_add(probe, 9876543 + i * 1000, CAPGEN_TO_SERVER, TCP_RST, 0);
+        capgen_flow_add(probe, 9876543 + i * 1000, CAPGEN_TO_SERVER, CAPGEN_TCP_RST, 0);
         capgen_flow_expect(probe, CAPGEN_OUTCOME_CLIENT_RESET, CAPGEN_AMBIGUOUS_NONE);
         g_ptr_array_add(flows, probe);
     }
@@ -270,8 +263,8 @@ gboolean capgen_plan_simultaneous_open(const capgen_options *options, capgen_pla
      * client packet and closes no leg; the peer's SYN/ACK does. */
     capgen_flow *flow = capgen_flow_new(CAPGEN_FLOW_TCP, VM, 50201, "192.0.2.10", 50202, AT(0));
     capgen_flow_add_syn(flow, 0);
-    capgen_flow_add(flow, 912345, CAPGEN_TO_CLIENT, TCP_SYN, 0);
-    capgen_flow_add(flow, 40111, CAPGEN_TO_SERVER, TCP_SYN | TCP_ACK, 0);
+    capgen_flow_add(flow, 912345, CAPGEN_TO_CLIENT, CAPGEN_TCP_SYN, 0);
+    capgen_flow_add(flow, 40111, CAPGEN_TO_SERVER, CAPGEN_TCP_SYN | CAPGEN_TCP_ACK, 0);
     capgen_flow_add_synack(flow, 9587654);
     capgen_flow_add_ack(flow, 35222);
     capgen_flow_add_exchange(flow, 10500000, 200, 400);
@@ -290,9 +283,9 @@ gboolean capgen_plan_fast_open(const capgen_options *options, capgen_plan *plan,
     GPtrArray *flows = g_ptr_array_new();
     /* First visit: the client asks for a cookie, the server hands one out. */
     capgen_flow *request = capgen_flow_new(CAPGEN_FLOW_TCP, VM, 50071, "198.51.100.20", 80, AT(0));
-    capgen_flow_add(request, 0, CAPGEN_TO_SERVER, TCP_SYN, 0)->options =
+    capgen_flow_add(request, 0, CAPGEN_TO_SERVER, CAPGEN_TCP_SYN, 0)->options =
         CAPGEN_OPTIONS_FAST_OPEN_REQUEST;
-    capgen_flow_add(request, 19876543, CAPGEN_TO_CLIENT, TCP_SYN | TCP_ACK, 0)->options =
+    capgen_flow_add(request, 19876543, CAPGEN_TO_CLIENT, CAPGEN_TCP_SYN | CAPGEN_TCP_ACK, 0)->options =
         CAPGEN_OPTIONS_FAST_OPEN;
     capgen_flow_add_ack(request, 40321);
     capgen_flow_add_exchange(request, 19916864, 320, 1200);
@@ -301,10 +294,10 @@ gboolean capgen_plan_fast_open(const capgen_options *options, capgen_plan *plan,
 
     /* Next visit: the request rides in the SYN with the cookie. */
     capgen_flow *data = capgen_flow_new(CAPGEN_FLOW_TCP, VM, 50072, "198.51.100.20", 80, AT(1000));
-    capgen_flow_add(data, 0, CAPGEN_TO_SERVER, TCP_SYN, 320)->options = CAPGEN_OPTIONS_FAST_OPEN;
-    capgen_flow_add(data, 19765432, CAPGEN_TO_CLIENT, TCP_SYN | TCP_ACK, 0);
+    capgen_flow_add(data, 0, CAPGEN_TO_SERVER, CAPGEN_TCP_SYN, 320)->options = CAPGEN_OPTIONS_FAST_OPEN;
+    capgen_flow_add(data, 19765432, CAPGEN_TO_CLIENT, CAPGEN_TCP_SYN | CAPGEN_TCP_ACK, 0);
     capgen_flow_add_ack(data, 41234);
-    capgen_flow_add(data, CAPGEN_US(150), CAPGEN_TO_CLIENT, TCP_PSH | TCP_ACK, 1200);
+    capgen_flow_add(data, CAPGEN_US(150), CAPGEN_TO_CLIENT, CAPGEN_TCP_PSH | CAPGEN_TCP_ACK, 1200);
     capgen_flow_add_ack(data, CAPGEN_US(45));
     capgen_flow_add_close(data, 19806666);
     data->note = "SYN carries 320 bytes of data and a TFO cookie";
@@ -378,14 +371,14 @@ gboolean capgen_plan_duplicates(const capgen_options *options, capgen_plan *plan
     /* Duplicated data and FIN leave the handshake clean. */
     capgen_flow *data = capgen_flow_new(CAPGEN_FLOW_TCP, VM, 50093, "192.0.2.10", 443, AT(1000));
     capgen_flow_add_handshake(data, 22333444, 40500);
-    capgen_flow_add(data, CAPGEN_US(45), CAPGEN_TO_SERVER, TCP_PSH | TCP_ACK, 517);
+    capgen_flow_add(data, CAPGEN_US(45), CAPGEN_TO_SERVER, CAPGEN_TCP_PSH | CAPGEN_TCP_ACK, 517);
     capgen_flow_add_duplicate(data, 0);
-    capgen_flow_add(data, 22600000, CAPGEN_TO_CLIENT, TCP_PSH | TCP_ACK, 1380);
+    capgen_flow_add(data, 22600000, CAPGEN_TO_CLIENT, CAPGEN_TCP_PSH | CAPGEN_TCP_ACK, 1380);
     capgen_flow_add_duplicate(data, 0);
     capgen_flow_add_ack(data, CAPGEN_US(45));
-    capgen_flow_add(data, CAPGEN_US(250), CAPGEN_TO_SERVER, TCP_FIN | TCP_ACK, 0);
+    capgen_flow_add(data, CAPGEN_US(250), CAPGEN_TO_SERVER, CAPGEN_TCP_FIN | CAPGEN_TCP_ACK, 0);
     capgen_flow_add_duplicate(data, 0);
-    capgen_flow_add(data, 22373944, CAPGEN_TO_CLIENT, TCP_FIN | TCP_ACK, 0);
+    capgen_flow_add(data, 22373944, CAPGEN_TO_CLIENT, CAPGEN_TCP_FIN | CAPGEN_TCP_ACK, 0);
     capgen_flow_add_ack(data, CAPGEN_US(45));
     g_ptr_array_add(flows, data);
     return finish_plan(plan, flows);

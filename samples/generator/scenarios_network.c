@@ -6,12 +6,6 @@
  */
 #include "scenario.h"
 
-enum {
-    TCP_FIN = 0x01,
-    TCP_SYN = 0x02,
-    TCP_PSH = 0x08,
-    TCP_ACK = 0x10,
-};
 
 #define VM "10.0.0.2"
 #define VM6 "2001:db8:10::2"
@@ -147,16 +141,16 @@ gboolean capgen_plan_midstream(const capgen_options *options, capgen_plan *plan,
      * frame comes from the server, so "receiver of the first frame" would
      * pick the wrong side. */
     capgen_flow *https = capgen_flow_new(CAPGEN_FLOW_TCP, VM, 52000, "192.0.2.10", 443, AT(0));
-    capgen_flow_add(https, 0, CAPGEN_TO_CLIENT, TCP_PSH | TCP_ACK, 1380);
-    capgen_flow_add(https, CAPGEN_US(45), CAPGEN_TO_SERVER, TCP_ACK, 0);
+    capgen_flow_add(https, 0, CAPGEN_TO_CLIENT, CAPGEN_TCP_PSH | CAPGEN_TCP_ACK, 1380);
+    capgen_flow_add(https, CAPGEN_US(45), CAPGEN_TO_SERVER, CAPGEN_TCP_ACK, 0);
     capgen_flow_add_exchange(https, 23456789, 517, 1380);
     capgen_flow_add_close(https, 23456789);
     capgen_flow_expect(https, CAPGEN_OUTCOME_NO_HANDSHAKE, CAPGEN_AMBIGUOUS_NONE);
     g_ptr_array_add(flows, https);
 
     capgen_flow *high = capgen_flow_new(CAPGEN_FLOW_TCP, VM, 55123, "203.0.113.30", 41000, AT(5));
-    capgen_flow_add(high, 0, CAPGEN_TO_CLIENT, TCP_PSH | TCP_ACK, 700);
-    capgen_flow_add(high, CAPGEN_US(45), CAPGEN_TO_SERVER, TCP_ACK, 0);
+    capgen_flow_add(high, 0, CAPGEN_TO_CLIENT, CAPGEN_TCP_PSH | CAPGEN_TCP_ACK, 700);
+    capgen_flow_add(high, CAPGEN_US(45), CAPGEN_TO_SERVER, CAPGEN_TCP_ACK, 0);
     capgen_flow_add_exchange(high, 5000123, 100, 700);
     capgen_flow_add_exchange(high, 5000123, 100, 700);
     capgen_flow_expect(high, CAPGEN_OUTCOME_NO_HANDSHAKE, CAPGEN_AMBIGUOUS_NONE);

@@ -7,12 +7,6 @@
 #include "pcap_writer.h"
 #include "truth_writer.h"
 
-enum {
-    TCP_FIN = 0x01,
-    TCP_SYN = 0x02,
-    TCP_RST = 0x04,
-    TCP_ACK = 0x10,
-};
 
 #define TCP_HEADER 20
 #define UDP_HEADER 8
@@ -148,21 +142,21 @@ static guint build_tcp(scheduler *state, capgen_flow *flow, const capgen_step *s
     int peer = 1 - direction;
     guint8 *segment = capgen_frame_transport(state->frame, layout);
     guint options_length = 0;
-    if ((step->tcp_flags & TCP_SYN) && step->options != CAPGEN_OPTIONS_NONE)
+    if ((step->tcp_flags & CAPGEN_TCP_SYN) && step->options != CAPGEN_OPTIONS_NONE)
         options_length = write_syn_options(segment + TCP_HEADER, flow, step->options);
     guint header_length = TCP_HEADER + options_length;
 
     /* A SYN always carries the initial sequence number, so a retransmitted
      * SYN is byte-identical to the first in its TCP header. */
     guint32 sequence;
-    if (step->tcp_flags & TCP_SYN) {
+    if (step->tcp_flags & CAPGEN_TCP_SYN) {
         sequence = flow->isn[direction];
         flow->next_sequence[direction] = sequence + 1 + step->payload_length;
     } else {
         sequence = flow->next_sequence[direction];
-        flow->next_sequence[direction] += step->payload_length + ((step->tcp_flags & TCP_FIN) ? 1 : 0);
+        flow->next_sequence[direction] += step->payload_length + ((step->tcp_flags & CAPGEN_TCP_FIN) ? 1 : 0);
     }
-    guint32 acknowledgement = (step->tcp_flags & TCP_ACK) ? flow->next_sequence[peer] : 0;
+    guint32 acknowledgement = (step->tcp_flags & CAPGEN_TCP_ACK) ? flow->next_sequence[peer] : 0;
 
     put16(segment, direction == CAPGEN_TO_SERVER ? flow->client_port : flow->server_port);
     put16(segment + 2, direction == CAPGEN_TO_SERVER ? flow->server_port : flow->client_port);
@@ -170,8 +164,8 @@ static guint build_tcp(scheduler *state, capgen_flow *flow, const capgen_step *s
     put32(segment + 8, acknowledgement);
     segment[12] = (guint8)((header_length / 4) << 4);
     segment[13] = step->tcp_flags;
-    guint16 window = (step->tcp_flags & TCP_RST) ? 0
-                     : (step->tcp_flags & TCP_SYN) ? (direction == CAPGEN_TO_SERVER ? 64240 : 65160)
+    guint16 window = (step->tcp_flags & CAPGEN_TCP_RST) ? 0
+                     : (step->tcp_flags & CAPGEN_TCP_SYN) ? (direction == CAPGEN_TO_SERVER ? 64240 : 65160)
                                                   : 502;
     put16(segment + 14, window);
     put16(segment + 16, 0);
@@ -307,7 +301,7 @@ static void write_step(scheduler *state, capgen_flow *flow)
     capgen_layout layout;
     layout_for(state, flow, step->direction, &layout);
     tcp_fields fields = { 0 };
-    int direction = step->direction;
+    capgen_direction direction = step->direction;
     guint length;
     const guint8 *bytes = state->frame;
     switch (step->kind) {
