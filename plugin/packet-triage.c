@@ -15,6 +15,7 @@
 #include <epan/expert.h>
 #include <epan/prefs.h>
 #include <epan/proto_data.h>
+#include <epan/tap.h>
 
 #include "triage_compat.h"
 #include "triage_plugin.h"
@@ -50,6 +51,7 @@ static expert_field ei_rtt_slow = EI_INIT;
 static expert_field ei_rtt_failed = EI_INIT;
 
 static dissector_handle_t triage_handle;
+static int expert_tap_id = -1;
 
 int triage_protocol_id(void)
 {
@@ -179,15 +181,17 @@ static int dissect_triage(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
     proto_tree *triage_tree;
     proto_item *root;
 
-    /* The idle path: nobody looks at our fields and no report runs. */
-    if (!tree && !triage_glue_reports_active())
+    /* The idle path: nobody looks at our fields, expert infos or reports. */
+    if (!tree && !triage_glue_reports_active() && !have_tap_listener(expert_tap_id))
         return 0;
-    if (!triage_glue_process_frame(pinfo, tree != NULL, &view) || !tree)
+    if (!triage_glue_process_frame(pinfo, tree != NULL, &view))
         return 0;
     if (!(view.handshake && frame_is_handshake_packet(view.handshake, pinfo->num)) &&
         !(view.policy_rule >= 0 && view.policy_violation))
         return 0;
 
+    /* Without a tree the items are NULL, and the expert infos still reach
+     * -z expert and the Expert Information dialog. */
     root = proto_tree_add_item(tree, proto_triage, tvb, 0, 0, ENC_NA);
     proto_item_set_generated(root);
     triage_tree = proto_item_add_subtree(root, ett_triage);
@@ -195,7 +199,7 @@ static int dissect_triage(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
     add_policy_items(triage_tree, tvb, pinfo, &view);
     /* Non-zero puts "triage" in frame.protocols, which is right only when
      * the frame shows something of ours. */
-    return 1;
+    return tree ? 1 : 0;
 }
 
 /* ---- capture lifetime --------------------------------------------------- */
@@ -203,6 +207,8 @@ static int dissect_triage(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
 static void triage_init(void)
 {
     triage_glue_settings settings;
+    /* the expert tap is registered after plugin handoffs run */
+    expert_tap_id = find_tap_id("expert");
     triage_settings_for_capture(&settings);
     triage_glue_start(&settings);
 }
