@@ -31,7 +31,8 @@ typedef enum {
 
 typedef enum {
     CAPGEN_STEP_SEGMENT,    /* a TCP segment, UDP datagram or ICMP echo message */
-    CAPGEN_STEP_DUPLICATE,  /* the flow's previous frame again, same bytes and time */
+    CAPGEN_STEP_DUPLICATE,  /* the flow's previous frame again, byte for byte (a delay of
+                             * 0 repeats its timestamp too) */
     CAPGEN_STEP_ICMP_ERROR, /* port unreachable from the flow's reporter, quoting the
                              * last packet sent to the server */
     CAPGEN_STEP_ZERO_RECORD /* a record with no captured bytes (wire length = payload_length) */
