@@ -11,8 +11,9 @@
  * ("destinations.ports"), printed after its parent; each of its rows starts
  * with the first column of the parent row it belongs to (the destination's
  * address), and deeper nesting carries the whole chain of such keys.  Its
- * header comes from the first nested table found, so a nested column whose
- * cells are all null or absent prints no table at all.
+ * header comes from the first nested table found (the others are matched to
+ * it by column key), so a nested column whose cells are all null or absent
+ * prints no table at all.
  */
 #include "report_model.h"
 
@@ -87,34 +88,62 @@ static void write_header(FILE *out, GPtrArray *ancestor_keys, const triage_table
     fputc('\n', out);
 }
 
-static void write_rows(FILE *out, const char *name, const csv_instance *instance)
+/* The column of table with this key, or -1.  Nested tables of one column
+ * should all have the same columns; they are matched by key so that a
+ * table that does not still yields rows as wide as the header. */
+static int find_column(const triage_table *table, const char *key)
+{
+    for (guint column = 0; column < triage_table_column_count(table); column++) {
+        if (strcmp(triage_table_column(table, column)->key, key) == 0)
+            return (int)column;
+    }
+    return -1;
+}
+
+static gboolean is_flat(const triage_table *table, int column)
+{
+    return column >= 0 && triage_table_column(table, (guint)column)->type != TRIAGE_CELL_TABLE;
+}
+
+static void write_rows(FILE *out, const char *name, const triage_table *schema,
+                       const csv_instance *instance)
 {
     const triage_table *table = instance->table;
+    guint schema_columns = triage_table_column_count(schema);
+    int *columns = g_new(int, schema_columns + 1); /* schema column -> this table's */
+    for (guint column = 0; column < schema_columns; column++)
+        columns[column] = find_column(table, triage_table_column(schema, column)->key);
+
     for (guint row = 0; row < table->row_count; row++) {
         begin_row(out, name);
         for (guint i = 0; i < instance->ancestor_values->len; i++)
             write_field(out, g_ptr_array_index(instance->ancestor_values, i), FALSE);
-        for (guint column = 0; column < triage_table_column_count(table); column++) {
-            if (triage_table_column(table, column)->type != TRIAGE_CELL_TABLE)
-                write_cell(out, triage_table_cell(table, row, column));
+        for (guint column = 0; column < schema_columns; column++) {
+            if (!is_flat(schema, (int)column))
+                continue;
+            gboolean present = is_flat(table, columns[column]);
+            write_cell(out, present ? triage_table_cell(table, row, (guint)columns[column]) : NULL);
         }
         fputc('\n', out);
     }
+    g_free(columns);
 }
 
-/* The nested tables of one column, across every row of every instance. */
-static GArray *collect_nested(GArray *instances, guint column)
+/* The nested tables of one column, across every row of every instance,
+ * each carrying the value of its parent row's first column. */
+static GArray *collect_nested(GArray *instances, const char *nested_key, const char *parent_key)
 {
     GArray *nested = g_array_new(FALSE, TRUE, sizeof(csv_instance));
     g_array_set_clear_func(nested, instance_clear);
     GString *key = g_string_new(NULL);
     for (guint i = 0; i < instances->len; i++) {
         const csv_instance *parent = &g_array_index(instances, csv_instance, i);
-        if (column >= triage_table_column_count(parent->table) ||
-            triage_table_column(parent->table, column)->type != TRIAGE_CELL_TABLE)
+        int column = find_column(parent->table, nested_key);
+        int key_column = find_column(parent->table, parent_key);
+        if (column < 0 || is_flat(parent->table, column))
             continue;
         for (guint row = 0; row < parent->table->row_count; row++) {
-            const triage_cell *cell = triage_table_cell(parent->table, row, column);
+            const triage_cell *cell = triage_table_cell(parent->table, row, (guint)column);
             if (triage_cell_is_null(cell))
                 continue;
             csv_instance child = {.table = cell->as.table,
@@ -123,7 +152,9 @@ static GArray *collect_nested(GArray *instances, guint column)
                 g_ptr_array_add(child.ancestor_values,
                                 g_strdup(g_ptr_array_index(parent->ancestor_values, k)));
             g_string_truncate(key, 0);
-            triage_cell_append_machine_text(key, triage_table_cell(parent->table, row, 0));
+            if (key_column >= 0)
+                triage_cell_append_machine_text(key, triage_table_cell(parent->table, row,
+                                                                       (guint)key_column));
             g_ptr_array_add(child.ancestor_values, g_strdup(key->str));
             g_array_append_val(nested, child);
         }
@@ -138,16 +169,17 @@ static void write_table_group(FILE *out, const char *name, GPtrArray *ancestor_k
     const triage_table *schema = g_array_index(instances, csv_instance, 0).table;
     write_header(out, ancestor_keys, schema);
     for (guint i = 0; i < instances->len; i++)
-        write_rows(out, name, &g_array_index(instances, csv_instance, i));
+        write_rows(out, name, schema, &g_array_index(instances, csv_instance, i));
 
     for (guint column = 0; column < triage_table_column_count(schema); column++) {
         const triage_column *info = triage_table_column(schema, column);
         if (info->type != TRIAGE_CELL_TABLE)
             continue;
-        GArray *nested = collect_nested(instances, column);
+        const char *parent_key = triage_table_column(schema, 0)->key;
+        GArray *nested = collect_nested(instances, info->key, parent_key);
         if (nested->len > 0) {
             char *nested_name = g_strconcat(name, ".", info->key, NULL);
-            g_ptr_array_add(ancestor_keys, triage_table_column(schema, 0)->key);
+            g_ptr_array_add(ancestor_keys, (gpointer)parent_key);
             write_table_group(out, nested_name, ancestor_keys, nested);
             g_ptr_array_remove_index(ancestor_keys, ancestor_keys->len - 1);
             g_free(nested_name);

@@ -532,6 +532,47 @@ static void test_short_row_is_padded(void)
     triage_report_free(report);
 }
 
+static triage_table *two_column_table(const char *first, const char *second, gint64 value)
+{
+    triage_table *table = triage_table_new("n", "N", TRIAGE_SHAPE_LIST);
+    triage_table_add_column(table, first, first, TRIAGE_CELL_INTEGER);
+    triage_table_add_column(table, second, second, TRIAGE_CELL_INTEGER);
+    triage_table_begin_row(table);
+    triage_table_add_integer(table, value);
+    triage_table_add_integer(table, value + 1);
+    return table;
+}
+
+/* Nested tables of one column with different columns (a builder slip the
+ * fuzzer found): CSV matches them to the first one's header by key, so
+ * every row stays as wide as its header. */
+static void test_nested_tables_with_different_columns(void)
+{
+    triage_report *report = triage_report_new("r", "R", NULL);
+    triage_table *table = triage_table_new("t", "T", TRIAGE_SHAPE_LIST);
+    triage_table_add_column(table, "key", "Key", TRIAGE_CELL_STRING);
+    triage_table_add_column(table, "nested", "Nested", TRIAGE_CELL_TABLE);
+    triage_table_begin_row(table);
+    triage_table_add_string(table, "x");
+    triage_table_add_table(table, two_column_table("a", "b", 1));
+    triage_table_begin_row(table);
+    triage_table_add_string(table, "y");
+    triage_table_add_table(table, two_column_table("b", "c", 5));
+    triage_report_add_table(report, table);
+    char *csv = render(TRIAGE_FORMAT_CSV, &report, 1);
+    g_assert_cmpstr(csv, ==,
+                    "table,report,filter,packets,first,last\n"
+                    "capture,r,,0,,\n"
+                    "table,key\n"
+                    "t,x\n"
+                    "t,y\n"
+                    "table,key,a,b\n"
+                    "t.nested,x,1,2\n"
+                    "t.nested,y,,5\n");
+    free(csv);
+    triage_report_free(report);
+}
+
 static void test_one_row_shapes(void)
 {
     triage_table *record = triage_table_new("r", "R", TRIAGE_SHAPE_RECORD);
@@ -595,6 +636,8 @@ int main(int argc, char **argv)
     g_test_add_func("/report/wrong-type-is-critical", test_wrong_type_is_critical);
     g_test_add_func("/report/short-row-is-padded", test_short_row_is_padded);
     g_test_add_func("/report/one-row-shapes", test_one_row_shapes);
+    g_test_add_func("/report/nested-tables-with-different-columns",
+                    test_nested_tables_with_different_columns);
     g_test_add_func("/report/reserved-and-duplicate-names", test_reserved_and_duplicate_names);
     g_test_add_func("/report/rejected-nested-table-is-freed", test_rejected_nested_table_is_freed);
 
