@@ -34,9 +34,11 @@
  * value: -1.5 s is "-1.500000000", never "-2.500000000".  Text rounds -0.4 us
  * to "0.000000" (no "-0").  Strings are printed as given, except that invalid
  * UTF-8 becomes U+FFFD in every format, JSON escapes control characters as
- * \u00XX, and text shows them as \n, \r, \t or \xNN so they cannot break
- * the layout.  CSV quotes per RFC 4180 (lines end in \n, and an empty string
- * is written "" to tell it from null).
+ * \u00XX, and text shows them as \n, \r, \t, \xNN (C0, DEL) or \u00NN (C1)
+ * so that a captured string can neither break the layout nor steer a
+ * terminal.  CSV quotes per RFC 4180 (lines end in \n, and an empty string
+ * is written "" to tell it from null).  The layouts themselves are described
+ * atop report_text.c and report_csv.c.
  *
  * Builder mistakes (a cell of the wrong type, too many cells, a second row
  * in a RECORD) are reported with g_critical(), which GLib tests make fatal:
