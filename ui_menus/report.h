@@ -11,11 +11,13 @@
  *   LIST    — JSON array of objects; text: aligned table; CSV: rows.
  *   RECORD  — exactly one row; JSON object; text: "Heading: value" lines.
  *   KEYED   — JSON object whose keys are the first column's values and
- *             whose values are objects of the other columns.
+ *             whose values are objects of the other columns (keep the keys
+ *             unique: JSON readers keep only one of equal keys).
  *   VALUES  — one column; JSON array of plain values.
  *   SCALAR  — one column, one row; JSON the plain value itself (for a
  *             report-level word such as "capture_point": "client"); text:
  *             "Title:  value".
+ * A RECORD or SCALAR without its row is JSON null.
  * A cell may hold a nested table (for example a destination's ports): JSON
  * nests it, CSV prints it as its own table whose rows carry the parent
  * row's first column, text prints it indented under the parent row.
