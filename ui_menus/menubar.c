@@ -35,8 +35,9 @@ static void apply_slow_filter(ext_menubar_gui_type gui_type _U_, gpointer gui_ob
 
 /* The filters are public so the README, tests and menu say the same thing. */
 const char *const triage_filter_syn_packets = "tcp.flags.syn == 1";
+/* Wireshark 4.0 requires commas between set elements. */
 const char *const triage_filter_failed_handshakes =
-    "triage.rtt.outcome in {\"refused\" \"unanswered\" \"incomplete\" \"client_reset\"}";
+    "triage.rtt.outcome in {\"refused\", \"unanswered\", \"incomplete\", \"client_reset\"}";
 const char *const triage_filter_violations = "triage.policy.violation";
 
 void triage_register_menus(void)
