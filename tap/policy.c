@@ -562,16 +562,6 @@ guint triage_policy_payload_rule_count(const triage_policy *policy)
     return policy->payload_rules;
 }
 
-gboolean triage_rule_port_matches(const triage_compiled_rule *rule, guint8 transport, guint16 port)
-{
-    for (guint i = 0; i < rule->port_count; i++) {
-        const triage_port_range *range = &rule->ports[i];
-        if (range->transport == transport && port >= range->first && port <= range->last)
-            return TRUE;
-    }
-    return FALSE;
-}
-
 gboolean triage_rule_needs_packets(const triage_compiled_rule *rule)
 {
     return rule->protocol_count > 0 || rule->signature_count > 0 || rule->info.filter != NULL;

@@ -12,8 +12,10 @@
  *
  * Everything per packet is integer work on a fixed-size record indexed by
  * the connection's table index: no allocation after the array has grown, no
- * strings, no hashing.  Payload signatures are read once per direction, on
- * the first packet that carries payload, and remembered as bits.
+ * strings, no hashing.  What depends only on the connection (ports, peers)
+ * is judged once, on its first packet, and kept as a bit per rule for the
+ * first 64 rules; payload signatures are read once per direction, on the
+ * first packet that carries payload, and also kept as bits.
  */
 #include "policy_rule.h"
 
@@ -43,9 +45,15 @@ const char *const triage_policy_carrier_protocols[] = {
     NULL,
 };
 
-/* 48 bytes per connection. */
+/* The rules whose connection-level criteria are judged once per connection
+ * (one bit each in connection_state.connection_matches); later rules are
+ * judged per packet. */
+#define CACHED_RULES 64
+
+/* 56 bytes per connection. */
 typedef struct connection_state {
-    guint64 signatures_seen; /* bit b: payload rule b matched a first payload */
+    guint64 signatures_seen;    /* bit b: payload rule b matched a first payload */
+    guint64 connection_matches; /* bit r: rule r's ports and peers hold (r < CACHED_RULES) */
     triage_time first_time;
     triage_time last_time;
     guint32 first_frame;
@@ -58,6 +66,7 @@ typedef struct connection_state {
 
 struct triage_policy_engine {
     const triage_policy *policy;
+    const triage_compiled_rule **rules; /* the policy's, in order: no call per rule */
     guint rule_count;
     gboolean allowlist;
     triage_network *internal;
@@ -81,6 +90,9 @@ triage_policy_engine *triage_policy_engine_new(const triage_policy *policy, gboo
     triage_policy_engine *engine = g_new0(triage_policy_engine, 1);
     engine->policy = policy;
     engine->rule_count = triage_policy_rule_count(policy);
+    engine->rules = g_new0(const triage_compiled_rule *, engine->rule_count + 1);
+    for (guint i = 0; i < engine->rule_count; i++)
+        engine->rules[i] = triage_policy_compiled_rule(policy, i);
     engine->allowlist = allowlist;
     engine->internal = g_memdup2(internal, (gsize)internal_count * sizeof *internal);
     engine->internal_count = internal != NULL ? internal_count : 0;
@@ -89,7 +101,7 @@ triage_policy_engine *triage_policy_engine_new(const triage_policy *policy, gboo
     engine->max_connections = max_connections;
     engine->payload_rules = g_new0(guint, engine->rule_count + 1);
     for (guint i = 0; i < engine->rule_count; i++) {
-        if (triage_policy_compiled_rule(policy, i)->payload_bit >= 0)
+        if (engine->rules[i]->payload_bit >= 0)
             engine->payload_rules[engine->payload_rule_count++] = i;
     }
     engine->states = g_array_new(FALSE, TRUE, sizeof(connection_state));
@@ -107,6 +119,7 @@ void triage_policy_engine_free(triage_policy_engine *engine)
     g_free(engine->connectionless);
     g_free(engine->rule_matched);
     g_free(engine->payload_rules);
+    g_free(engine->rules);
     g_free(engine->carriers);
     g_free(engine->internal);
     g_free(engine);
@@ -135,6 +148,95 @@ gboolean triage_policy_engine_allowlist(const triage_policy_engine *engine)
 
 /* ---- Per-connection records ------------------------------------------------ */
 
+/* ---- Matching -------------------------------------------------------------- */
+
+static gboolean frame_has_protocol(const triage_compiled_rule *rule, const int *layer_ids, guint layer_count)
+{
+    for (guint l = 0; l < layer_count; l++) {
+        for (guint p = 0; p < rule->protocol_count; p++) {
+            if (layer_ids[l] == rule->protocol_ids[p])
+                return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+static gboolean peer_is_inside(const triage_peer_condition *condition, const connection_state *state,
+                               const triage_connection *connection)
+{
+    gboolean from = condition->side == TRIAGE_PEER_FROM;
+    if (condition->internal)
+        return (state->flags & (from ? STATE_CLIENT_INTERNAL : STATE_SERVER_INTERNAL)) != 0;
+    return triage_address_in_networks(from ? &connection->client : &connection->server, &condition->network, 1);
+}
+
+/* Per side, the plain networks are alternatives and the negated ones are
+ * all excluded: "from:10.0.0.0/8 from:192.168.0.0/16 from:!10.9.0.0/16". */
+static gboolean peers_match(const triage_compiled_rule *rule, const connection_state *state,
+                            const triage_connection *connection)
+{
+    gboolean wanted[2] = {FALSE, FALSE};
+    gboolean found[2] = {FALSE, FALSE};
+    for (guint i = 0; i < rule->peer_count; i++) {
+        const triage_peer_condition *condition = &rule->peers[i];
+        gboolean inside = peer_is_inside(condition, state, connection);
+        if (condition->negated) {
+            if (inside)
+                return FALSE;
+        } else {
+            wanted[condition->side] = TRUE;
+            found[condition->side] |= inside;
+        }
+    }
+    return (!wanted[TRIAGE_PEER_FROM] || found[TRIAGE_PEER_FROM]) &&
+           (!wanted[TRIAGE_PEER_TO] || found[TRIAGE_PEER_TO]);
+}
+
+/* The criteria that depend on the connection only: the same answer for
+ * every packet of it. */
+static gboolean connection_criteria_hold(const triage_compiled_rule *rule, const connection_state *state,
+                                         const triage_connection *connection)
+{
+    if (rule->port_count > 0 && !triage_rule_port_matches(rule, connection->transport, connection->server_port))
+        return FALSE;
+    return rule->peer_count == 0 || peers_match(rule, state, connection);
+}
+
+/* The criteria that differ from packet to packet (or, for the payload,
+ * from the first payload of a direction on). */
+static gboolean packet_criteria_hold(const triage_compiled_rule *rule, const connection_state *state,
+                                     const int *layer_ids, guint layer_count, guint64 matched_filter_rules)
+{
+    if (rule->info.filter_bit >= 0 && !(matched_filter_rules & (G_GUINT64_CONSTANT(1) << rule->info.filter_bit)))
+        return FALSE;
+    if (rule->payload_bit >= 0 &&
+        (state == NULL || !(state->signatures_seen & (G_GUINT64_CONSTANT(1) << rule->payload_bit))))
+        return FALSE;
+    return rule->protocol_count == 0 || frame_has_protocol(rule, layer_ids, layer_count);
+}
+
+static gboolean needs_connection(const triage_compiled_rule *rule)
+{
+    return rule->port_count > 0 || rule->peer_count > 0 || rule->payload_bit >= 0;
+}
+
+/* ---- Per-connection records ------------------------------------------------ */
+
+static void set_up_state(const triage_policy_engine *engine, connection_state *state,
+                         const triage_connection *connection)
+{
+    /* Who is internal never changes: decide it once, not per packet. */
+    state->flags = STATE_SEEN;
+    if (triage_address_in_networks(&connection->client, engine->internal, engine->internal_count))
+        state->flags |= STATE_CLIENT_INTERNAL;
+    if (triage_address_in_networks(&connection->server, engine->internal, engine->internal_count))
+        state->flags |= STATE_SERVER_INTERNAL;
+    for (guint r = 0; r < engine->rule_count && r < CACHED_RULES; r++) {
+        if (connection_criteria_hold(engine->rules[r], state, connection))
+            state->connection_matches |= G_GUINT64_CONSTANT(1) << r;
+    }
+}
+
 static connection_state *state_for(triage_policy_engine *engine, const triage_connection *connection)
 {
     guint32 index = connection->index;
@@ -148,16 +250,12 @@ static connection_state *state_for(triage_policy_engine *engine, const triage_co
         g_array_set_size(engine->states, (guint)MIN(wanted, (guint64)G_MAXUINT32));
     }
     connection_state *state = &g_array_index(engine->states, connection_state, index);
-    if (!(state->flags & STATE_SEEN)) {
-        /* Who is internal never changes: decide it once, not per packet. */
-        state->flags = STATE_SEEN;
-        if (triage_address_in_networks(&connection->client, engine->internal, engine->internal_count))
-            state->flags |= STATE_CLIENT_INTERNAL;
-        if (triage_address_in_networks(&connection->server, engine->internal, engine->internal_count))
-            state->flags |= STATE_SERVER_INTERNAL;
-    }
+    if (!(state->flags & STATE_SEEN))
+        set_up_state(engine, state, connection);
     return state;
 }
+
+/* ---- Payload and application ---------------------------------------------- */
 
 static gboolean signature_found(const triage_payload_signature *signature, const guint8 *payload,
                                 guint32 payload_length)
@@ -185,7 +283,7 @@ static void read_first_payload(const triage_policy_engine *engine, connection_st
     if (packet->payload == NULL)
         return;
     for (guint i = 0; i < engine->payload_rule_count; i++) {
-        const triage_compiled_rule *rule = triage_policy_compiled_rule(engine->policy, engine->payload_rules[i]);
+        const triage_compiled_rule *rule = engine->rules[engine->payload_rules[i]];
         guint64 bit = G_GUINT64_CONSTANT(1) << rule->payload_bit;
         if (state->signatures_seen & bit)
             continue;
@@ -238,71 +336,6 @@ static void note_payload(const triage_policy_engine *engine, connection_state *s
         note_application(engine, state, layer_ids, layer_count);
 }
 
-/* ---- Matching -------------------------------------------------------------- */
-
-static gboolean frame_has_protocol(const triage_compiled_rule *rule, const int *layer_ids, guint layer_count)
-{
-    for (guint l = 0; l < layer_count; l++) {
-        for (guint p = 0; p < rule->protocol_count; p++) {
-            if (layer_ids[l] == rule->protocol_ids[p])
-                return TRUE;
-        }
-    }
-    return FALSE;
-}
-
-static gboolean peer_is_inside(const triage_peer_condition *condition, const connection_state *state,
-                               const triage_connection *connection)
-{
-    gboolean from = condition->side == TRIAGE_PEER_FROM;
-    if (condition->internal)
-        return (state->flags & (from ? STATE_CLIENT_INTERNAL : STATE_SERVER_INTERNAL)) != 0;
-    return triage_address_in_networks(from ? &connection->client : &connection->server, &condition->network, 1);
-}
-
-/* Per side, the plain networks are alternatives and the negated ones are
- * all excluded: "from:10.0.0.0/8 from:192.168.0.0/16 from:!10.9.0.0/16". */
-static gboolean peers_match(const triage_compiled_rule *rule, const connection_state *state,
-                            const triage_connection *connection)
-{
-    gboolean wanted[2] = {FALSE, FALSE};
-    gboolean found[2] = {FALSE, FALSE};
-    for (guint i = 0; i < rule->peer_count; i++) {
-        const triage_peer_condition *condition = &rule->peers[i];
-        gboolean inside = peer_is_inside(condition, state, connection);
-        if (condition->negated) {
-            if (inside)
-                return FALSE;
-        } else {
-            wanted[condition->side] = TRUE;
-            found[condition->side] |= inside;
-        }
-    }
-    return (!wanted[TRIAGE_PEER_FROM] || found[TRIAGE_PEER_FROM]) &&
-           (!wanted[TRIAGE_PEER_TO] || found[TRIAGE_PEER_TO]);
-}
-
-/* Cheapest tests first; connection and state are NULL for a frame without
- * connection, which fails every criterion that needs one. */
-static gboolean rule_matches(const triage_compiled_rule *rule, const triage_connection *connection,
-                             const connection_state *state, const int *layer_ids, guint layer_count,
-                             guint64 matched_filter_rules)
-{
-    if (rule->info.filter_bit >= 0 && !(matched_filter_rules & (G_GUINT64_CONSTANT(1) << rule->info.filter_bit)))
-        return FALSE;
-    if (rule->payload_bit >= 0 &&
-        (state == NULL || !(state->signatures_seen & (G_GUINT64_CONSTANT(1) << rule->payload_bit))))
-        return FALSE;
-    if (rule->port_count > 0 &&
-        (connection == NULL || !triage_rule_port_matches(rule, connection->transport, connection->server_port)))
-        return FALSE;
-    if (rule->protocol_count > 0 && !frame_has_protocol(rule, layer_ids, layer_count))
-        return FALSE;
-    if (rule->peer_count > 0 && (connection == NULL || !peers_match(rule, state, connection)))
-        return FALSE;
-    return TRUE;
-}
-
 static void count_match(triage_policy_outcome *outcome, const triage_flow_packet *packet)
 {
     if (outcome->matched_packets == 0) {
@@ -317,8 +350,8 @@ static void count_match(triage_policy_outcome *outcome, const triage_flow_packet
 
 static triage_policy_verdict verdict_for(const triage_policy_engine *engine, guint rule, guint32 matched_packets)
 {
-    const triage_compiled_rule *compiled = triage_policy_compiled_rule(engine->policy, rule);
-    triage_policy_verdict verdict = {(int)rule, compiled->info.action == TRIAGE_POLICY_ALERT, matched_packets == 1};
+    triage_policy_verdict verdict = {(int)rule, engine->rules[rule]->info.action == TRIAGE_POLICY_ALERT,
+                                     matched_packets == 1};
     return verdict;
 }
 
@@ -330,8 +363,8 @@ static triage_policy_verdict judge_connectionless(triage_policy_engine *engine, 
 {
     triage_policy_verdict none = {-1, FALSE, FALSE};
     for (guint r = 0; r < engine->rule_count; r++) {
-        const triage_compiled_rule *rule = triage_policy_compiled_rule(engine->policy, r);
-        if (!rule_matches(rule, NULL, NULL, layer_ids, layer_count, matched_filter_rules))
+        const triage_compiled_rule *rule = engine->rules[r];
+        if (needs_connection(rule) || !packet_criteria_hold(rule, NULL, layer_ids, layer_count, matched_filter_rules))
             continue;
         triage_policy_outcome *outcome = &engine->connectionless[r];
         outcome->rule = (int)r;
@@ -361,8 +394,10 @@ triage_policy_verdict triage_policy_engine_add_packet(triage_policy_engine *engi
     guint last = state->rule_plus_one != 0 ? state->rule_plus_one - 1 : engine->rule_count;
     guint matched = engine->rule_count;
     for (guint r = 0; r < engine->rule_count && r <= last; r++) {
-        if (rule_matches(triage_policy_compiled_rule(engine->policy, r), connection, state, layer_ids,
-                         layer_count, matched_filter_rules)) {
+        const triage_compiled_rule *rule = engine->rules[r];
+        gboolean connection_ok = r < CACHED_RULES ? ((state->connection_matches >> r) & 1) != 0
+                                                  : connection_criteria_hold(rule, state, connection);
+        if (connection_ok && packet_criteria_hold(rule, state, layer_ids, layer_count, matched_filter_rules)) {
             matched = r;
             break;
         }

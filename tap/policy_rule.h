@@ -51,7 +51,16 @@ typedef struct triage_compiled_rule {
 const triage_compiled_rule *triage_policy_compiled_rule(const triage_policy *policy, guint index);
 guint triage_policy_payload_rule_count(const triage_policy *policy);
 
-gboolean triage_rule_port_matches(const triage_compiled_rule *rule, guint8 transport, guint16 port);
+/* Inline: the engine asks this for many rules on many connections. */
+static inline gboolean triage_rule_port_matches(const triage_compiled_rule *rule, guint8 transport, guint16 port)
+{
+    for (guint i = 0; i < rule->port_count; i++) {
+        const triage_port_range *range = &rule->ports[i];
+        if (range->transport == transport && port >= range->first && port <= range->last)
+            return TRUE;
+    }
+    return FALSE;
+}
 /* TRUE when the rule needs the packets themselves (protocols, payload,
  * filter), not just who talks to whom on which port. */
 gboolean triage_rule_needs_packets(const triage_compiled_rule *rule);
