@@ -5,9 +5,6 @@
 #include <gmodule.h>
 #include <epan/proto.h>
 #include "triage_compat.h"
-#if TRIAGE_WIRESHARK_AT_LEAST(4, 4)
-#include <wsutil/plugins.h>
-#endif
 
 void proto_register_triage(void);
 void proto_reg_handoff_triage(void);
@@ -17,13 +14,7 @@ WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
 WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
 
 WS_DLL_PUBLIC void plugin_register(void);
-#if TRIAGE_WIRESHARK_AT_LEAST(4, 4)
-WS_DLL_PUBLIC uint32_t plugin_describe(void);
-uint32_t plugin_describe(void)
-{
-    return WS_PLUGIN_DESC_DISSECTOR | WS_PLUGIN_DESC_TAP_LISTENER;
-}
-#endif
+TRIAGE_PLUGIN_DESCRIBE(WS_PLUGIN_DESC_DISSECTOR | WS_PLUGIN_DESC_TAP_LISTENER)
 
 void plugin_register(void)
 {

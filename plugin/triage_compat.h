@@ -5,6 +5,11 @@
  * A plugin is built per Wireshark minor version; the same sources must build
  * against 4.0, 4.2, 4.4 and 4.6.  Every version test lives here so the rest
  * of the code reads as if there were one Wireshark.
+ * tests/versions/compile-headers.sh compiles the plugin against the 4.4 and
+ * 4.6 headers; tests/versions/chroot-test.sh runs it under their tshark.
+ *
+ * The macros expand where they are used, so this header includes only the
+ * version number; the file using a macro includes the API it names.
  */
 #ifndef TRIAGE_COMPAT_H
 #define TRIAGE_COMPAT_H
@@ -15,6 +20,17 @@
     (WIRESHARK_VERSION_MAJOR > (major) || \
      (WIRESHARK_VERSION_MAJOR == (major) && WIRESHARK_VERSION_MINOR >= (minor)))
 
+/* From 4.4 the loader asks each plugin what it provides (About › Plugins
+ * shows it); before, the symbol is simply not looked up. */
+#if TRIAGE_WIRESHARK_AT_LEAST(4, 4)
+#include <wsutil/plugins.h>
+#define TRIAGE_PLUGIN_DESCRIBE(description) \
+    WS_DLL_PUBLIC uint32_t plugin_describe(void); \
+    uint32_t plugin_describe(void) { return (description); }
+#else
+#define TRIAGE_PLUGIN_DESCRIBE(description)
+#endif
+
 /* Boolean preferences are gboolean until 4.2 and bool from 4.4. */
 #if TRIAGE_WIRESHARK_AT_LEAST(4, 4)
 #include <stdbool.h>
@@ -23,17 +39,17 @@ typedef bool triage_pref_bool;
 typedef gboolean triage_pref_bool;
 #endif
 
-/* A UAT's update callback returns gboolean until 4.0 and bool from 4.2. */
-#if TRIAGE_WIRESHARK_AT_LEAST(4, 2)
+/* Callbacks whose return type went from gboolean to bool: a UAT's update
+ * callback (bool in 4.4 and 4.6) and a funnel text window's button (bool
+ * in 4.4 and 4.6).  4.2's headers cannot be checked here (see
+ * tests/versions/README.md), so the type is taken from the installed
+ * header's own typedef, which is right whichever side 4.2 is on.  Returning
+ * true or false is correct for either type. */
 #include <stdbool.h>
-#define TRIAGE_UAT_UPDATE_RETURN bool
+#define TRIAGE_UAT_UPDATE_RETURN __typeof__(((uat_update_cb_t)0)(NULL, NULL))
 #define TRIAGE_UAT_UPDATE_OK true
 #define TRIAGE_UAT_UPDATE_FAILED false
-#else
-#define TRIAGE_UAT_UPDATE_RETURN gboolean
-#define TRIAGE_UAT_UPDATE_OK TRUE
-#define TRIAGE_UAT_UPDATE_FAILED FALSE
-#endif
+#define TRIAGE_FUNNEL_BUTTON_RETURN __typeof__(((funnel_bt_cb_t)0)(NULL, NULL))
 
 /* A custom -z init returns bool (success) from 4.6 on; before, it had to
  * exit() on error like tshark's own statistics do. */
@@ -54,10 +70,5 @@ typedef gboolean triage_pref_bool;
 #else
 #define TRIAGE_STATS_TREE_MENU_SEPARATOR "/"
 #endif
-
-/* Tap packet callbacks gained a flags argument in 4.0 already; keep the
- * signature in one place anyway. */
-#define TRIAGE_TAP_PACKET_ARGS \
-    void *tapdata, packet_info *pinfo, epan_dissect_t *edt, const void *data, tap_flags_t flags
 
 #endif

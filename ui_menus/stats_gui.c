@@ -19,6 +19,7 @@
 #include <epan/funnel.h>
 #include <epan/stat_groups.h>
 
+#include "triage_compat.h"
 #include "triage_plugin.h"
 #include "options.h"
 #include "report_builders.h"
@@ -130,7 +131,7 @@ static void window_closed(void *data)
     g_free(report);
 }
 
-static gboolean copy_text(funnel_text_window_t *window _U_, void *data)
+static TRIAGE_FUNNEL_BUTTON_RETURN copy_text(funnel_text_window_t *window _U_, void *data)
 {
     gui_report *report = data;
     const funnel_ops_t *ops = funnel_get_funnel_ops();
@@ -142,7 +143,7 @@ static gboolean copy_text(funnel_text_window_t *window _U_, void *data)
     return TRUE;
 }
 
-static gboolean copy_json(funnel_text_window_t *window _U_, void *data)
+static TRIAGE_FUNNEL_BUTTON_RETURN copy_json(funnel_text_window_t *window _U_, void *data)
 {
     gui_report *report = data;
     const funnel_ops_t *ops = funnel_get_funnel_ops();
@@ -178,7 +179,7 @@ static void filter_entered(gchar **values, void *data)
     ops->retap_packets(ops->ops_id);
 }
 
-static gboolean ask_filter(funnel_text_window_t *window _U_, void *data)
+static TRIAGE_FUNNEL_BUTTON_RETURN ask_filter(funnel_text_window_t *window _U_, void *data)
 {
     gui_report *report = data;
     const funnel_ops_t *ops = funnel_get_funnel_ops();
