@@ -128,6 +128,34 @@ static void retire_current_policy(void)
     current_path = NULL;
 }
 
+/* The engines cannot judge a display filter; check each one here so a
+ * typo is a "file:line: reason" like any other bad rule. */
+static void check_filter_rules(void)
+{
+    for (guint i = 0; current_policy && i < triage_policy_rule_count(current_policy); i++) {
+        const triage_policy_rule *rule = triage_policy_rule_at(current_policy, i);
+        char *reason = NULL;
+        triage_policy_error *error;
+        if (!rule->filter || triage_filter_compiles(rule->filter, &reason))
+            continue;
+        error = g_new0(triage_policy_error, 1);
+        error->line = rule->line;
+        error->reason = g_strdup_printf("filter \"%s\" does not compile: %s (the rule never matches)",
+                                        rule->filter, reason);
+        error->text = g_strdup_printf("%s:%u: %s", current_path ? current_path : "triage_policy table row",
+                                      rule->line, error->reason);
+        g_ptr_array_add(current_errors, error);
+        g_free(reason);
+    }
+}
+
+static gint compare_error_lines(gconstpointer a, gconstpointer b)
+{
+    const triage_policy_error *left = *(triage_policy_error *const *)a;
+    const triage_policy_error *right = *(triage_policy_error *const *)b;
+    return left->line < right->line ? -1 : left->line > right->line;
+}
+
 static void report_policy_errors(void)
 {
     GString *text;
@@ -173,6 +201,8 @@ static void load_policy(void)
         current_policy = triage_policy_default(resolve_protocol, NULL, current_errors);
         current_source = "default";
     }
+    check_filter_rules();
+    g_ptr_array_sort(current_errors, compare_error_lines);
     report_policy_errors();
 }
 

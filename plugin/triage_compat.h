@@ -71,4 +71,29 @@ typedef gboolean triage_pref_bool;
 #define TRIAGE_STATS_TREE_MENU_SEPARATOR "/"
 #endif
 
+/* dfilter_compile() reports errors as a string until 4.2 and as a
+ * df_error_t from 4.4.  Returns TRUE when text compiles; else *error (g_free). */
+#include <epan/dfilter/dfilter.h>
+static inline gboolean triage_filter_compiles(const char *text, char **error)
+{
+    dfilter_t *filter = NULL;
+#if TRIAGE_WIRESHARK_AT_LEAST(4, 4)
+    df_error_t *failure = NULL;
+    gboolean compiled = dfilter_compile(text, &filter, &failure);
+    if (!compiled) {
+        *error = g_strdup(failure && failure->msg ? failure->msg : "invalid filter");
+        df_error_free(&failure);
+    }
+#else
+    gchar *failure = NULL;
+    gboolean compiled = dfilter_compile(text, &filter, &failure);
+    if (!compiled) {
+        *error = g_strdup(failure ? failure : "invalid filter");
+        g_free(failure);
+    }
+#endif
+    dfilter_free(filter);
+    return compiled;
+}
+
 #endif

@@ -60,7 +60,29 @@ static struct {
     guint64 packets;
     triage_time first_time, last_time;
     guint report_listeners;
+    gboolean finished;          /* end-of-capture outcomes are assigned */
+    int proto_triage;
+    /* Filter rules (the policy's slow path): one frame-tap listener per
+     * rule marks the frames its filter matches.  Taps run after the
+     * postdissector, so a frame's policy step waits until the next frame
+     * (or the report) when the policy has filter rules. */
+    GPtrArray *filter_listeners;
+    struct pending_frame {
+        gboolean valid;
+        gboolean keep_marks;
+        guint32 connection;
+        gboolean to_server;
+        guint64 filter_bits;
+        triage_flow_packet packet;
+        guint8 payload[TRIAGE_PAYLOAD_PREFIX_BYTES];
+        int layer_ids[TRIAGE_MAX_LAYERS];
+        guint layer_count;
+    } pending;
 } state;
+
+typedef struct filter_listener {
+    guint bit;
+} filter_listener;
 
 static tap_packet_status helper_tap_packet(void *tapdata _U_, packet_info *pinfo _U_,
                                            epan_dissect_t *edt _U_, const void *data _U_,
@@ -111,26 +133,64 @@ static gboolean port_is_service(guint8 transport, guint16 port, void *user_data 
     return try_serv_name_lookup(type, port) != NULL;
 }
 
-/* Layers that carry an application rather than being one: allow-list mode
- * looks for a connection's highest layer that is not in this list. */
-static const char *const carrier_protocols[] = {
-    "frame", "eth", "ethertype", "vlan", "ieee8021ad", "llc", "sll", "null", "loop", "raw",
-    "ppp", "pppoes", "mpls", "ip", "ipv6", "gre", "vxlan", "geneve", "erspan", "udp", "tcp",
-    "data", "data-text-lines", "media", "triage", "_ws.malformed", "_ws.short", "_ws.unreassembled",
-};
+static tap_packet_status filter_rule_matched(void *data, packet_info *pinfo, epan_dissect_t *edt _U_,
+                                             const void *tap_data _U_, tap_flags_t flags _U_)
+{
+    const filter_listener *listener = data;
+    if (state.pending.valid && state.pending.packet.frame == pinfo->num)
+        state.pending.filter_bits |= G_GUINT64_CONSTANT(1) << listener->bit;
+    return TAP_PACKET_DONT_REDRAW;
+}
+
+static void register_filter_listeners(const triage_policy *policy)
+{
+    state.filter_listeners = g_ptr_array_new_with_free_func(g_free);
+    for (guint i = 0; i < triage_policy_rule_count(policy); i++) {
+        const triage_policy_rule *rule = triage_policy_rule_at(policy, i);
+        filter_listener *listener;
+        GString *error;
+        if (!rule->filter || rule->filter_bit < 0)
+            continue;
+        listener = g_new0(filter_listener, 1);
+        listener->bit = (guint)rule->filter_bit;
+        error = register_tap_listener("frame", listener, rule->filter, TL_REQUIRES_NOTHING, NULL,
+                                      filter_rule_matched, NULL, NULL);
+        if (error) {
+            /* The policy loader reported this filter as file:line already. */
+            ws_debug("Capture Triage: rule %s: filter \"%s\" is not usable: %s", rule->name,
+                       rule->filter, error->str);
+            g_string_free(error, TRUE);
+            g_free(listener);
+            continue;
+        }
+        g_ptr_array_add(state.filter_listeners, listener);
+    }
+}
+
+static void remove_filter_listeners(void)
+{
+    if (!state.filter_listeners)
+        return;
+    for (guint i = 0; i < state.filter_listeners->len; i++)
+        remove_tap_listener(g_ptr_array_index(state.filter_listeners, i));
+    g_ptr_array_free(state.filter_listeners, TRUE);
+    state.filter_listeners = NULL;
+}
 
 static triage_policy_engine *policy_engine_new(const triage_glue_settings *settings)
 {
-    int carrier_ids[G_N_ELEMENTS(carrier_protocols)];
-    guint carrier_count = 0;
-    for (guint i = 0; i < G_N_ELEMENTS(carrier_protocols); i++) {
-        int id = proto_get_id_by_filter_name(carrier_protocols[i]);
+    GArray *carrier_ids = g_array_new(FALSE, FALSE, sizeof(int));
+    triage_policy_engine *engine;
+    for (guint i = 0; triage_policy_carrier_protocols[i]; i++) {
+        int id = proto_get_id_by_filter_name(triage_policy_carrier_protocols[i]);
         if (id >= 0)
-            carrier_ids[carrier_count++] = id;
+            g_array_append_val(carrier_ids, id);
     }
-    return triage_policy_engine_new(settings->policy, settings->allowlist, settings->internal_networks,
-                                    settings->internal_network_count, carrier_ids, carrier_count,
-                                    settings->max_connections);
+    engine = triage_policy_engine_new(settings->policy, settings->allowlist, settings->internal_networks,
+                                      settings->internal_network_count, (const int *)carrier_ids->data,
+                                      carrier_ids->len, settings->max_connections);
+    g_array_free(carrier_ids, TRUE);
+    return engine;
 }
 
 void triage_glue_start(const triage_glue_settings *settings)
@@ -139,8 +199,13 @@ void triage_glue_start(const triage_glue_settings *settings)
     state.settings = *settings;
     state.connections = triage_connection_table_new(settings->max_connections, port_is_service, NULL);
     state.handshakes = triage_handshake_engine_new(settings->max_connections);
-    if (settings->policy)
+    if (settings->policy) {
         state.policy_engine = policy_engine_new(settings);
+        if (triage_policy_filter_rule_count(settings->policy))
+            register_filter_listeners(settings->policy);
+    }
+    state.pending.valid = FALSE;
+    state.proto_triage = proto_get_id_by_filter_name("triage");
     state.processed = g_byte_array_new();
     state.marks = g_array_new(FALSE, TRUE, sizeof(frame_marks));
     state.last_connection = TRIAGE_NO_CONNECTION;
@@ -154,6 +219,7 @@ void triage_glue_stop(void)
 {
     if (!state.started)
         return;
+    remove_filter_listeners();
     triage_connection_table_free(state.connections);
     triage_handshake_engine_free(state.handshakes);
     if (state.policy_engine)
@@ -253,6 +319,8 @@ static void scan_layers(packet_info *pinfo, layer_scan *scan)
          frame = wmem_list_frame_next(frame)) {
         int id = GPOINTER_TO_INT(wmem_list_frame_data(frame));
         int position = (int)scan->layer_count;
+        if (id == state.proto_triage)
+            continue; /* our own postdissector is not an application */
         if (scan->layer_count < TRIAGE_MAX_LAYERS)
             scan->layer_ids[scan->layer_count++] = id;
         else
@@ -388,6 +456,60 @@ static void view_from_marks(const frame_marks *marks, triage_frame_view *view)
     }
 }
 
+static void policy_step(const triage_flow_packet *packet, const triage_connection *connection,
+                        gboolean to_server, const int *layer_ids, guint layer_count,
+                        guint64 filter_bits, gboolean keep_marks, triage_frame_view *view)
+{
+    triage_policy_verdict verdict = triage_policy_engine_add_packet(
+        state.policy_engine, connection, to_server, packet, layer_ids, layer_count, filter_bits);
+    if (view) {
+        view->policy_rule = verdict.rule;
+        view->policy_violation = verdict.violation;
+        view->policy_first_match = verdict.first_match_in_connection;
+    }
+    if (keep_marks) {
+        frame_marks *marks = marks_for(packet->frame, TRUE);
+        marks->policy_rule = (gint16)verdict.rule;
+        marks->policy_flags = (guint8)((verdict.violation ? MARK_VIOLATION : 0) |
+                                       (verdict.first_match_in_connection ? MARK_FIRST_MATCH : 0));
+        marks->stored = 1;
+    }
+}
+
+/* Filter rules need this frame's tap results, which come after us: keep a
+ * copy of what the policy needs (the payload prefix included, the frame's
+ * buffers are gone by then) and judge it when the next frame arrives. */
+static void defer_policy_step(const triage_flow_packet *packet, const triage_connection *connection,
+                              gboolean to_server, const layer_scan *scan, gboolean keep_marks)
+{
+    struct pending_frame *pending = &state.pending;
+    pending->valid = TRUE;
+    pending->keep_marks = keep_marks;
+    pending->connection = connection ? connection->index : TRIAGE_NO_CONNECTION;
+    pending->to_server = to_server;
+    pending->filter_bits = 0;
+    pending->packet = *packet;
+    if (packet->payload_length) {
+        memcpy(pending->payload, packet->payload, packet->payload_length);
+        pending->packet.payload = pending->payload;
+    }
+    memcpy(pending->layer_ids, scan->layer_ids, scan->layer_count * sizeof(int));
+    pending->layer_count = scan->layer_count;
+}
+
+void triage_glue_flush(void)
+{
+    struct pending_frame *pending = &state.pending;
+    const triage_connection *connection = NULL;
+    if (!state.started || !pending->valid)
+        return;
+    pending->valid = FALSE;
+    if (pending->connection != TRIAGE_NO_CONNECTION)
+        connection = triage_connection_table_get(state.connections, pending->connection);
+    policy_step(&pending->packet, connection, pending->to_server, pending->layer_ids,
+                pending->layer_count, pending->filter_bits, pending->keep_marks, NULL);
+}
+
 gboolean triage_glue_process_frame(packet_info *pinfo, gboolean keep_marks, triage_frame_view *view)
 {
     guint32 frame = pinfo->num;
@@ -405,12 +527,26 @@ gboolean triage_glue_process_frame(packet_info *pinfo, gboolean keep_marks, tria
 
     if (frame_was_processed(frame)) {
         const frame_marks *stored = marks_for(frame, FALSE);
+        /* A frame dissected again means the reading pass has moved on (the
+         * GUI shows a packet, or refilters after loading): name the
+         * connections still waiting (unanswered, incomplete).  A segment
+         * that arrives later reopens its record, so this is never wrong
+         * for long. */
+        if (!state.finished) {
+            triage_handshake_engine_finish(state.handshakes);
+            state.finished = TRUE;
+        }
+        state.last_connection = stored && stored->stored ? stored->connection : TRIAGE_NO_CONNECTION;
+        state.last_tcp_stream = TRIAGE_NO_CONNECTION;
         if (!stored || !stored->stored)
             return FALSE;
         view_from_marks(stored, view);
+        if (view->connection && view->connection->transport == TRIAGE_TRANSPORT_TCP)
+            state.last_tcp_stream = view->connection->stream;
         return view->connection != NULL || view->policy_rule >= 0;
     }
 
+    triage_glue_flush();
     scan_layers(pinfo, &scan);
     memset(&packet, 0, sizeof packet);
     packet.frame = frame;
@@ -428,6 +564,7 @@ gboolean triage_glue_process_frame(packet_info *pinfo, gboolean keep_marks, tria
     }
 
     mark_frame_processed(frame);
+    state.finished = FALSE;
     if (state.packets == 0 || packet.time < state.first_time)
         state.first_time = packet.time;
     if (state.packets == 0 || packet.time > state.last_time)
@@ -458,19 +595,15 @@ gboolean triage_glue_process_frame(packet_info *pinfo, gboolean keep_marks, tria
         state.last_tcp_stream = tcp->th_stream;
     }
 
-    if (state.policy_engine) {
-        triage_policy_verdict verdict = triage_policy_engine_add_packet(
-            state.policy_engine, connection, to_server, &packet, scan.layer_ids, scan.layer_count, 0);
-        view->policy_rule = verdict.rule;
-        view->policy_violation = verdict.violation;
-        view->policy_first_match = verdict.first_match_in_connection;
-        marks.policy_rule = (gint16)verdict.rule;
-        marks.policy_flags = (guint8)((verdict.violation ? MARK_VIOLATION : 0) |
-                                      (verdict.first_match_in_connection ? MARK_FIRST_MATCH : 0));
-    }
-
     if (keep_marks)
         *marks_for(frame, TRUE) = marks;
+    if (state.policy_engine) {
+        if (state.filter_listeners && state.filter_listeners->len)
+            defer_policy_step(&packet, connection, to_server, &scan, keep_marks);
+        else
+            policy_step(&packet, connection, to_server, scan.layer_ids, scan.layer_count, 0,
+                        keep_marks, view);
+    }
     return view->connection != NULL || view->policy_rule >= 0;
 }
 

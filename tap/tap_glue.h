@@ -55,6 +55,10 @@ gboolean triage_glue_reports_active(void);
  * a tree is wanted).  Returns FALSE when there is nothing to show. */
 gboolean triage_glue_process_frame(packet_info *pinfo, gboolean keep_marks, triage_frame_view *view);
 
+/* Judges a frame whose policy step waits for filter-rule taps (see
+ * tap_glue.c); reports call it before they read the policy engine. */
+void triage_glue_flush(void);
+
 /* The connection of the frame processed last: report taps that run after
  * the postdissector use it to select connections with a display filter. */
 guint32 triage_glue_last_frame_connection(void);

@@ -48,6 +48,7 @@ static const char *protocol_name(int protocol_id, void *user_data _U_)
 
 triage_report *triage_build_policy_report(const triage_report_context *context)
 {
+    triage_glue_flush();
     return triage_policy_report_build(triage_glue_policy_engine(), triage_glue_policy(),
                                       triage_glue_connections(), triage_policy_source(), triage_policy_path(),
                                       triage_policy_errors(), context->top, context->filter,
