@@ -1,0 +1,90 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# chroot-test.sh — builds the plugin inside a Debian trixie (Wireshark 4.4)
+# or sid (4.6) system and runs the tshark tests there with that system's
+# real tshark.
+#
+# compile-headers.sh proves the sources compile against other versions;
+# only a real tshark proves they behave: the tap data, pinfo->layers and
+# the -z registration are read at run time.
+#
+# Usage (as root): tests/versions/chroot-test.sh SUITE [CTEST ARGUMENT...]
+#   SUITE is trixie or sid (bookworm works too: the host's own 4.0).
+#   CTEST ARGUMENTs replace the default "-L tshark", e.g. "-R corpus_rtt".
+#
+# Cache: $TRIAGE_CHROOT_CACHE (default /var/cache/capture-triage/chroots):
+#   <suite>/ is a debootstrap'd system with the build dependencies, tshark
+#   and python3; it is made once (a few minutes) and reused.  Delete the
+#   folder to start afresh.  Builds go to <suite>/var/tmp/capture-triage-build.
+#
+# The working tree (uncommitted changes included) is bind-mounted read-only
+# at /capture-triage/main and the shared corpus at /capture-triage/shared/corpus
+# ($TRIAGE_CORPUS, default ../shared/corpus), inside a private mount namespace,
+# so nothing stays mounted when the script ends, however it ends.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+suite=${1:-}
+case $suite in
+    trixie|sid|bookworm) shift ;;
+    *) echo "usage: $0 trixie|sid|bookworm [CTEST ARGUMENT...]" >&2; exit 2 ;;
+esac
+[ "$(id -u)" = 0 ] || { echo "$0: debootstrap and chroot need root" >&2; exit 2; }
+ctest_arguments=("$@")
+[ ${#ctest_arguments[@]} -gt 0 ] || ctest_arguments=(-L tshark)
+
+cache=${TRIAGE_CHROOT_CACHE:-/var/cache/capture-triage/chroots}
+root=$cache/$suite
+corpus=$(cd "${TRIAGE_CORPUS:-$repo/../shared/corpus}" 2>/dev/null && pwd || true)
+mirror=${TRIAGE_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+
+# What the build and the tshark tests need: the same list CI installs on the
+# host (tools/debian-packages.txt), the GUI- and fuzz-only packages left out.
+packages=$(grep -v '^#' "$repo/tools/debian-packages.txt" | tr '\n' ' ')
+
+make_chroot() {
+    echo "== $suite: debootstrap into $root (once; a few minutes)"
+    rm -rf "$root.new"
+    mkdir -p "$cache"
+    debootstrap --variant=minbase "$suite" "$root.new" "$mirror"
+    # tshark asks whether non-root users may capture: they need not.
+    echo "wireshark-common wireshark-common/install-setuid boolean false" |
+        chroot "$root.new" debconf-set-selections
+    # shellcheck disable=SC2086
+    chroot "$root.new" env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq --no-install-recommends $packages
+    chroot "$root.new" apt-get clean
+    touch "$root.new/.capture-triage-ready"
+    mv "$root.new" "$root"
+}
+
+[ -f "$root/.capture-triage-ready" ] || make_chroot
+
+# Everything below runs in a private mount namespace: its mounts vanish with it.
+exec unshare --mount --propagation private /bin/bash -euo pipefail -s -- \
+    "$root" "$repo" "$corpus" "$suite" "${ctest_arguments[@]}" <<'INSIDE'
+root=$1 repo=$2 corpus=$3 suite=$4
+shift 4
+mkdir -p "$root/capture-triage/main" "$root/capture-triage/shared/corpus"
+mount --bind "$repo" "$root/capture-triage/main"
+mount -o remount,bind,ro "$root/capture-triage/main"
+if [ -n "$corpus" ]; then
+    mount --bind "$corpus" "$root/capture-triage/shared/corpus"
+    mount -o remount,bind,ro "$root/capture-triage/shared/corpus"
+fi
+mount -t proc proc "$root/proc"
+mount -t tmpfs tmpfs "$root/tmp"
+mount --rbind /dev "$root/dev"
+
+version=$(chroot "$root" tshark --version | head -1)
+echo "== $suite: $version"
+build=/var/tmp/capture-triage-build
+chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 CI="${CI:-}" \
+    TRIAGE_CORPUS=/capture-triage/shared/corpus /bin/sh -eu -c '
+        build=$1; shift
+        cmake -S /capture-triage/main -B "$build" -DTRIAGE_WERROR=ON >/dev/null
+        cmake --build "$build" -j"$(nproc)" >/dev/null
+        echo "built $build/triage.so with -Werror"
+        ctest --test-dir "$build" --output-on-failure "$@"' -- "$build" "$@"
+INSIDE
