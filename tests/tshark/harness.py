@@ -73,6 +73,13 @@ class Sandbox:
         os.chmod(target, 0o644)
         return target
 
+    def stage_bytes(self, name, data):
+        target = os.path.join(self.inputs, name)
+        with open(target, "wb") as handle:
+            handle.write(data)
+        os.chmod(target, 0o644)
+        return target
+
     def write(self, name, text):
         target = os.path.join(self.inputs, name)
         with open(target, "w") as handle:
