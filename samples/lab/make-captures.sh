@@ -419,9 +419,19 @@ start_xrdp() {
 }
 
 # xfreerdp is an X11 client: it needs a display even to send its first packet.
-X_DISPLAY=:77
+# The X socket directory is shared with the host, so take a display number
+# that nobody holds.
+X_DISPLAY=
 start_xvfb() {
-    rm -f "/tmp/.X${X_DISPLAY#:}-lock"
+    local number
+    X_DISPLAY=
+    for number in $(seq 170 199); do
+        if [ ! -e "/tmp/.X$number-lock" ] && [ ! -e "/tmp/.X11-unix/X$number" ]; then
+            X_DISPLAY=:$number
+            break
+        fi
+    done
+    [ -n "$X_DISPLAY" ] || { echo "no free X display in :170-:199" >&2; return 1; }
     start_phase_service "$NS_CLIENT" xvfb 600 Xvfb "$X_DISPLAY" -nolisten tcp -screen 0 800x600x24
     for _ in $(seq 1 50); do
         [ -S "/tmp/.X11-unix/X${X_DISPLAY#:}" ] && return 0
