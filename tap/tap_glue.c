@@ -548,6 +548,10 @@ gboolean triage_glue_process_frame(packet_info *pinfo, gboolean keep_marks, tria
 
     triage_glue_flush();
     scan_layers(pinfo, &scan);
+    /* What an ICMP error quotes (a DHT query, a TCP SYN) is not what this
+     * flow carries: the policy sees the layers up to ICMP only. */
+    if (scan.first_icmp >= 0)
+        scan.layer_count = (guint)scan.first_icmp + 1;
     memset(&packet, 0, sizeof packet);
     packet.frame = frame;
     packet.time = time_of(&pinfo->abs_ts);
