@@ -25,5 +25,5 @@ cmake --build build -j"$(nproc)" >/dev/null
 cmake --install build --component plugin
 
 echo
-echo "== tshark -r samples/demo.pcap -q -z triage =="
-tshark -r samples/demo.pcap -q -z triage
+echo "== tshark -r samples/lab/captures/lab-policy-server.pcapng -q -z triage =="
+tshark -r samples/lab/captures/lab-policy-server.pcapng -q -z triage

@@ -76,6 +76,19 @@ static gboolean shape_has_one_row(triage_table_shape shape)
     return shape == TRIAGE_SHAPE_RECORD || shape == TRIAGE_SHAPE_SCALAR;
 }
 
+void triage_table_set_text_below(triage_table *table, const char *key)
+{
+    g_return_if_fail(table != NULL && key != NULL);
+    for (guint i = 0; i < table->columns->len; i++) {
+        triage_column *column = &g_array_index(table->columns, triage_column, i);
+        if (strcmp(column->key, key) == 0) {
+            column->text_below = TRUE;
+            return;
+        }
+    }
+    g_critical("table '%s': no column '%s' to print below the rows", table->name, key);
+}
+
 void triage_table_add_column(triage_table *table, const char *key, const char *heading,
                              triage_cell_type type)
 {

@@ -89,6 +89,10 @@ void triage_table_free(triage_table *table);
 /* key: JSON key and CSV header; heading: text column heading. */
 void triage_table_add_column(triage_table *table, const char *key, const char *heading,
                              triage_cell_type type);
+/* Text output prints this (long prose) column on its own line under each
+ * row instead of as a column, so a message does not stretch the table.
+ * JSON and CSV are unchanged.  Call right after adding the column. */
+void triage_table_set_text_below(triage_table *table, const char *key);
 /* Rows are filled left to right, one call per column, in column order. */
 void triage_table_begin_row(triage_table *table);
 void triage_table_add_integer(triage_table *table, gint64 value);

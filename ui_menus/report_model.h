@@ -14,6 +14,7 @@ typedef struct triage_column {
     char *key;
     char *heading;
     triage_cell_type type;
+    gboolean text_below; /* text output: on its own line under the row */
 } triage_column;
 
 typedef struct triage_cell {

@@ -314,6 +314,7 @@ static triage_table *findings_table(const report_input *input, gathered *data)
     triage_table_add_column(table, "rule", "Rule", TRIAGE_CELL_STRING);
     triage_table_add_column(table, "severity", "Severity", TRIAGE_CELL_STRING);
     triage_table_add_column(table, "message", "Message", TRIAGE_CELL_STRING);
+    triage_table_set_text_below(table, "message");
     triage_table_add_column(table, "connections", "Connections", TRIAGE_CELL_INTEGER);
     triage_table_add_column(table, "matched_packets", "Matched packets", TRIAGE_CELL_INTEGER);
     triage_table_add_column(table, "packets", "Packets", TRIAGE_CELL_INTEGER);

@@ -124,6 +124,41 @@ static void write_nested_cells(FILE *out, const triage_table *table, guint row, 
     }
 }
 
+/* Prose already made printable, folded at spaces to stay within 80 columns. */
+static void write_wrapped(FILE *out, guint indent, const char *text)
+{
+    const gsize width = indent < 60 ? 80 - indent : 20;
+    GString *line = g_string_new(NULL);
+    char **words = g_strsplit(text, " ", -1);
+    for (guint i = 0; words[i]; i++) {
+        if (!*words[i])
+            continue;
+        if (line->len && line->len + 1 + strlen(words[i]) > width) {
+            fprintf(out, "%*s%s\n", (int)indent, "", line->str);
+            g_string_truncate(line, 0);
+        }
+        if (line->len)
+            g_string_append_c(line, ' ');
+        g_string_append(line, words[i]);
+    }
+    if (line->len)
+        fprintf(out, "%*s%s\n", (int)indent, "", line->str);
+    g_strfreev(words);
+    g_string_free(line, TRUE);
+}
+
+/* Long prose columns, each on its own indented line under its row. */
+static void write_text_below(FILE *out, const triage_table *table, guint row, guint indent)
+{
+    for (guint column = 0; column < triage_table_column_count(table); column++) {
+        if (!triage_table_column(table, column)->text_below)
+            continue;
+        char *text = cell_text(table, row, column);
+        write_wrapped(out, indent + NESTED_INDENT, text);
+        g_free(text);
+    }
+}
+
 /* LIST, KEYED and VALUES: headings, dashes, one line per row. */
 static void write_grid(FILE *out, const triage_table *table, guint indent)
 {
@@ -131,7 +166,8 @@ static void write_grid(FILE *out, const triage_table *table, guint indent)
                                                              : triage_table_column_count(table);
     GArray *shown = g_array_new(FALSE, FALSE, sizeof(guint)); /* columns printed in line */
     for (guint column = 0; column < column_count; column++) {
-        if (triage_table_column(table, column)->type != TRIAGE_CELL_TABLE)
+        const triage_column *description = triage_table_column(table, column);
+        if (description->type != TRIAGE_CELL_TABLE && !description->text_below)
             g_array_append_val(shown, column);
     }
     /* Texts are computed once, for the widths and then for the lines. */
@@ -176,8 +212,10 @@ static void write_grid(FILE *out, const triage_table *table, guint indent)
                           is_number(triage_table_column(table, column)->type));
         }
         flush_line(out, line);
-        if (table->shape != TRIAGE_SHAPE_VALUES)
+        if (table->shape != TRIAGE_SHAPE_VALUES) {
+            write_text_below(out, table, row, indent);
             write_nested_cells(out, table, row, indent);
+        }
     }
 
     g_string_free(line, TRUE);
