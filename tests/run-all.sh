@@ -11,6 +11,21 @@ quick=0
 jobs=$(nproc)
 werror=${TRIAGE_WERROR:-OFF}
 
+# The test tools (clang for fuzzing, Xvfb and the Qt Wireshark for the GUI
+# test) are not needed to use the plugin, so setup.sh does not install them.
+missing=""
+for package in $(grep -v '^#' tools/debian-packages.txt tools/debian-test-packages.txt); do
+    dpkg -s "$package" >/dev/null 2>&1 || missing="$missing $package"
+done
+if [ -n "$missing" ]; then
+    echo "== installing test dependencies:$missing =="
+    if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get update -qq
+    # shellcheck disable=SC2086
+    $sudo apt-get install -y -qq $missing >/dev/null
+fi
+
 echo "== build (build/) =="
 cmake -S . -B build -DTRIAGE_WERROR="$werror" >/dev/null
 cmake --build build -j"$jobs"
