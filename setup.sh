@@ -12,13 +12,18 @@ as_root() {
 }
 
 export DEBIAN_FRONTEND=noninteractive
-packages=$(grep -v '^#' tools/debian-packages.txt | tr '\n' ' ')
-# tshark asks whether non-root users may capture; the answer does not matter
-# for reading files, so keep the default without a prompt.
-echo "wireshark-common wireshark-common/install-setuid boolean false" | as_root debconf-set-selections 2>/dev/null || true
-as_root apt-get update -qq
-# shellcheck disable=SC2086
-as_root apt-get install -y -qq $packages >/dev/null
+missing=""
+for package in $(grep -v '^#' tools/debian-packages.txt); do
+    dpkg -s "$package" >/dev/null 2>&1 || missing="$missing $package"
+done
+if [ -n "$missing" ]; then
+    # tshark asks whether non-root users may capture; the answer does not
+    # matter for reading files, so keep the default without a prompt.
+    echo "wireshark-common wireshark-common/install-setuid boolean false" | as_root debconf-set-selections 2>/dev/null || true
+    as_root apt-get update -qq
+    # shellcheck disable=SC2086
+    as_root apt-get install -y -qq $missing >/dev/null
+fi
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null
