@@ -232,8 +232,9 @@ static void open_report(gpointer data)
     add_button(report->window, "Copy", copy_text, report);
     add_button(report->window, "Copy as JSON", copy_json, report);
     ops->set_text(report->window, "Computing…");
-    /* registered with retap: Wireshark re-reads the packets after this and
-     * our draw callback fills the window */
+    /* Qt ignores funnel_register_menu()'s retap flag: read the packets
+     * again ourselves, and our draw callback fills the window. */
+    ops->retap_packets(ops->ops_id);
 }
 
 void triage_register_gui_reports(void)
