@@ -29,6 +29,25 @@ void triage_report_context_init(triage_report_context *context, guint top, triag
                                 void *connection_selection, triage_key_selected_fn stream_selected,
                                 void *stream_selection);
 
+/* Connections a display filter selected: a connection counts if any of its
+ * packets matched (DESIGN §1).  Fed by a frame-tap listener that runs after
+ * the postdissector; shared by the tshark and GUI reports. */
+typedef struct triage_selection {
+    GHashTable *connections; /* connection index + 1; NULL = no filter */
+    GHashTable *streams;     /* tcp.stream + 1 */
+} triage_selection;
+
+void triage_selection_init(triage_selection *selection, gboolean filtering);
+void triage_selection_clear(triage_selection *selection);
+void triage_selection_free(triage_selection *selection);
+/* Adds the connection of the frame the postdissector just processed. */
+void triage_selection_add_last_frame(triage_selection *selection);
+
+/* Builds the reports named by TRIAGE_REPORT_* bits and writes them as one
+ * document. */
+void triage_write_reports(FILE *out, guint reports, triage_format format, guint top, triage_sort sort,
+                          const char *filter, const triage_selection *selection);
+
 triage_report *triage_build_rtt_report(const triage_report_context *context);
 triage_report *triage_build_policy_report(const triage_report_context *context);
 triage_report *triage_build_dests_report(const triage_report_context *context);

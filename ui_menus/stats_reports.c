@@ -31,6 +31,69 @@ void triage_report_context_init(triage_report_context *context, guint top, triag
     context->stream_selection = stream_selection;
 }
 
+void triage_selection_init(triage_selection *selection, gboolean filtering)
+{
+    selection->connections = filtering ? g_hash_table_new(g_direct_hash, g_direct_equal) : NULL;
+    selection->streams = filtering ? g_hash_table_new(g_direct_hash, g_direct_equal) : NULL;
+}
+
+void triage_selection_clear(triage_selection *selection)
+{
+    if (selection->connections) {
+        g_hash_table_remove_all(selection->connections);
+        g_hash_table_remove_all(selection->streams);
+    }
+}
+
+void triage_selection_free(triage_selection *selection)
+{
+    if (selection->connections) {
+        g_hash_table_destroy(selection->connections);
+        g_hash_table_destroy(selection->streams);
+    }
+    selection->connections = selection->streams = NULL;
+}
+
+void triage_selection_add_last_frame(triage_selection *selection)
+{
+    guint32 connection = triage_glue_last_frame_connection();
+    guint32 stream = triage_glue_last_frame_tcp_stream();
+    if (!selection->connections)
+        return;
+    /* Set lookups, not strings: this runs for every matching packet. */
+    if (connection != TRIAGE_NO_CONNECTION)
+        g_hash_table_add(selection->connections, GUINT_TO_POINTER(connection + 1));
+    if (stream != TRIAGE_NO_CONNECTION)
+        g_hash_table_add(selection->streams, GUINT_TO_POINTER(stream + 1));
+}
+
+static gboolean set_contains(guint32 key, void *user_data)
+{
+    return g_hash_table_contains((GHashTable *)user_data, GUINT_TO_POINTER(key + 1));
+}
+
+void triage_write_reports(FILE *out, guint reports, triage_format format, guint top, triage_sort sort,
+                          const char *filter, const triage_selection *selection)
+{
+    triage_report *built[3];
+    guint count = 0;
+    triage_report_context context;
+    gboolean filtering = selection && selection->connections;
+
+    triage_report_context_init(&context, top, sort, filter, filtering ? set_contains : NULL,
+                               filtering ? selection->connections : NULL, filtering ? set_contains : NULL,
+                               filtering ? selection->streams : NULL);
+    if (reports & TRIAGE_REPORT_RTT)
+        built[count++] = triage_build_rtt_report(&context);
+    if (reports & TRIAGE_REPORT_POLICY)
+        built[count++] = triage_build_policy_report(&context);
+    if (reports & TRIAGE_REPORT_DESTS)
+        built[count++] = triage_build_dests_report(&context);
+    triage_reports_write(out, format, built, count, TRIAGE_VERSION);
+    for (guint i = 0; i < count; i++)
+        triage_report_free(built[i]);
+}
+
 triage_report *triage_build_rtt_report(const triage_report_context *context)
 {
     triage_handshake_engine *engine = triage_glue_handshakes();

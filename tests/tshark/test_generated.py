@@ -115,6 +115,32 @@ class GeneratedCaptures(SandboxTestCase):
                     expected = sum(1 for row in truth if row["outcome"] == outcome)
                     self.assertEqual(rtt["connections"][outcome], expected, outcome)
 
+    def test_where_initial_rtt_is_wrong_we_are_not(self):
+        """A 30 ms path whose SYN/ACK was retransmitted after 1 s, and a SYN
+        answered by RST: Wireshark's iRTT says 1.030 s and gives the refusal
+        an RTT; the handshake RTT here counts neither."""
+        capture = os.path.join(GENERATED, "synack_retransmitted.pcap")
+        initial = [float(r[0]) for r in self.sandbox.fields(capture, ["tcp.analysis.initial_rtt"], two_pass=True,
+                                                             display_filter="tcp.analysis.initial_rtt") if r[0]]
+        self.assertGreater(max(initial), 1.0)  # what Wireshark reports
+        # on the packet: the 30 ms (measured from the last SYN/ACK), marked ambiguous
+        handshake, ambiguous = self.sandbox.fields(capture, ["triage.rtt.handshake", "triage.rtt.ambiguous"],
+                                                   display_filter="triage.rtt.handshake")[0]
+        self.assertAlmostEqual(float(handshake), 0.030, delta=0.001)
+        self.assertEqual(ambiguous, "synack_retransmitted")
+        rtt = report_of(self.sandbox.json_report(capture, "triage,rtt"), "rtt")
+        self.assertEqual(rtt["stats"]["handshake"]["count"], 0)          # ambiguous: out of the statistics
+        self.assertEqual(rtt["stats"]["syn_synack"]["count"], 1)         # the clean leg still counts
+        self.assertGreater(rtt["stats"]["setup"]["max"], 1.0)            # what the user waited
+        refused = os.path.join(GENERATED, "refused.pcap")
+        self.assertTrue([r for r in self.sandbox.fields(refused, ["tcp.analysis.initial_rtt"], two_pass=True,
+                                                        display_filter="tcp.analysis.initial_rtt")])
+        self.assertEqual(self.sandbox.fields(refused, ["triage.rtt.handshake"], display_filter="triage.rtt.handshake"),
+                         [])
+        rtt = report_of(self.sandbox.json_report(refused, "triage,rtt"), "rtt")
+        self.assertEqual(rtt["stats"]["handshake"]["count"], 0)
+        self.assertEqual(rtt["connections"]["refused"], 2)
+
     def test_destinations_equal_truth(self):
         """Connections, packets and bytes per responder and port, exactly."""
         for name, capture, truth, flows in cases():
