@@ -103,6 +103,32 @@ class LabCaptures(SandboxTestCase):
                     expected_keys.add(key)
                 self.assertEqual(set(flagged), expected_keys, "findings beyond the truth")
 
+    def test_webserver_allowlist(self):
+        """Allow-list mode with the web-server policy: portmapper and
+        BitTorrent (also on 443, decoded as TLS) are reported, HTTP, TLS and
+        DNS are not."""
+        policy = self.sandbox.stage(os.path.join(SOURCE_DIR, "samples", "policies", "webserver-allowlist.csv"))
+        for name in ("lab-policy-server.pcapng", "lab-p2p-server.pcapng"):
+            capture = os.path.join(LAB, name)
+            settings, rows = truth(capture)
+            with self.subTest(capture=name):
+                report = report_of(self.sandbox.json_report(
+                    capture, "triage,policy,top=1000", "-o", f"triage.policy_file:{policy}",
+                    "-o", "triage.policy_mode:allowlist"), "policy")
+                self.assertEqual(report["policy"]["mode"], "allowlist")
+                unexpected = {u["protocol"] for u in report["unexpected"]}
+                self.assertFalse(unexpected & {"http", "tls", "dns"}, unexpected)
+                flagged = {(e["transport"], e["client"], e["server"], e["port"])
+                           for f in report["findings"] for e in f["endpoints"]}
+                for row in rows:
+                    key = (row["transport"], row["client"], row["server"], int(row["server_port"]))
+                    if row["app"] in ("http", "tls", "dns") and row["policy"] == "clean":
+                        self.assertNotIn(key, flagged, row["what"])
+                    if row["policy"] == "flag:bittorrent" and row["transport"] == "tcp":
+                        self.assertIn(key, flagged, row["what"])  # 443 included: the payload gives it away
+                if name == "lab-policy-server.pcapng":
+                    self.assertTrue({"portmap", "rpc"} & unexpected, unexpected)
+
     def test_destinations_are_the_responders(self):
         for capture in captures():
             settings, rows = truth(capture)
