@@ -71,8 +71,15 @@ set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_ARCHITECTURE ${_triage_architecture})
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "${_triage_depends}")
-# libc and GLib versions come from the binary itself.
-set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# libc and GLib versions come from the binary itself, when the tools that
+# read them are there (dpkg-dev and file); libwireshark depends on both anyway.
+find_program(TRIAGE_DPKG_SHLIBDEPS dpkg-shlibdeps)
+find_program(TRIAGE_FILE_UTILITY file)
+if(TRIAGE_DPKG_SHLIBDEPS AND TRIAGE_FILE_UTILITY)
+    set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+else()
+    message(STATUS "Debian package: no libc/GLib versions in Depends (install dpkg-dev and file for them)")
+endif()
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "tshark | wireshark")
 set(CPACK_DEBIAN_FILE_NAME
     "${CPACK_PACKAGE_NAME}_${PROJECT_VERSION}_wireshark-${TRIAGE_WIRESHARK_ABI}_${_triage_architecture}.deb")

@@ -9,9 +9,13 @@
 # only a real tshark proves they behave: the tap data, pinfo->layers and
 # the -z registration are read at run time.
 #
-# Usage (as root): tests/versions/chroot-test.sh SUITE [CTEST ARGUMENT...]
+# Usage (as root): tests/versions/chroot-test.sh [--package DIR] SUITE [CTEST ARGUMENT...]
 #   SUITE is trixie or sid (bookworm works too: the host's own 4.0).
 #   CTEST ARGUMENTs replace the default "-L tshark", e.g. "-R corpus_rtt".
+#   --package DIR: when the tests pass, also "cpack -G DEB" and put the
+#   .deb, built for that suite's Wireshark, into DIR (needs CMakeLists.txt
+#   to include cmake/packaging.cmake); tests/versions/package-test.sh then
+#   installs it on a clean system of the same suite.
 #
 # Cache: $TRIAGE_CHROOT_CACHE (default /var/cache/capture-triage/chroots):
 #   <suite>/ is a debootstrap'd system with the build dependencies, tshark
@@ -25,10 +29,17 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
+package_dir=
+if [ "${1:-}" = --package ]; then
+    [ -n "${2:-}" ] || { echo "$0: --package needs a folder" >&2; exit 2; }
+    mkdir -p "$2"
+    package_dir=$(cd "$2" && pwd)
+    shift 2
+fi
 suite=${1:-}
 case $suite in
     trixie|sid|bookworm) shift ;;
-    *) echo "usage: $0 trixie|sid|bookworm [CTEST ARGUMENT...]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--package DIR] trixie|sid|bookworm [CTEST ARGUMENT...]" >&2; exit 2 ;;
 esac
 [ "$(id -u)" = 0 ] || { echo "$0: debootstrap and chroot need root" >&2; exit 2; }
 ctest_arguments=("$@")
@@ -63,9 +74,9 @@ make_chroot() {
 
 # Everything below runs in a private mount namespace: its mounts vanish with it.
 exec unshare --mount --propagation private /bin/bash -euo pipefail -s -- \
-    "$root" "$repo" "$corpus" "$suite" "${ctest_arguments[@]}" <<'INSIDE'
-root=$1 repo=$2 corpus=$3 suite=$4
-shift 4
+    "$root" "$repo" "$corpus" "$suite" "$package_dir" "${ctest_arguments[@]}" <<'INSIDE'
+root=$1 repo=$2 corpus=$3 suite=$4 package_dir=$5
+shift 5
 mkdir -p "$root/capture-triage/main" "$root/capture-triage/shared/corpus"
 mount --bind "$repo" "$root/capture-triage/main"
 mount -o remount,bind,ro "$root/capture-triage/main"
@@ -87,4 +98,17 @@ chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF
         cmake --build "$build" -j"$(nproc)" >/dev/null
         echo "built $build/triage.so with -Werror"
         ctest --test-dir "$build" --output-on-failure "$@"' -- "$build" "$@"
+if [ -n "$package_dir" ]; then
+    mkdir -p "$root/capture-triage/packages"
+    mount --bind "$package_dir" "$root/capture-triage/packages"
+    chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 /bin/sh -eu -c '
+        cd "$1"
+        # CPack reads the binary with file(1) to compute its libc and GLib dependencies.
+        command -v file >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends file >/dev/null
+        cmake . >/dev/null
+        rm -f ./*.deb
+        cpack -G DEB >/dev/null
+        cp ./*.deb /capture-triage/packages/
+        ls ./*.deb' -- "$build"
+fi
 INSIDE
