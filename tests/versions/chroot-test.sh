@@ -62,15 +62,30 @@ make_chroot() {
     # tshark asks whether non-root users may capture: they need not.
     echo "wireshark-common wireshark-common/install-setuid boolean false" |
         chroot "$root.new" debconf-set-selections
-    # shellcheck disable=SC2086
-    chroot "$root.new" env DEBIAN_FRONTEND=noninteractive \
-        apt-get install -y -qq --no-install-recommends $packages
-    chroot "$root.new" apt-get clean
-    touch "$root.new/.capture-triage-ready"
+    install_packages "$root.new"
     mv "$root.new" "$root"
 }
 
-[ -f "$root/.capture-triage-ready" ] || make_chroot
+# The ready mark holds the package list installed, so a package added to
+# tools/debian-packages.txt reaches an existing chroot on its next run.
+install_packages() {
+    local target=$1
+    # A frozen mirror's Release files may be past their Valid-Until date;
+    # their signatures are still checked.
+    chroot "$target" apt-get -o Acquire::Check-Valid-Until=false update -qq
+    # shellcheck disable=SC2086
+    chroot "$target" env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq --no-install-recommends $packages
+    chroot "$target" apt-get clean
+    echo "$packages" > "$target/.capture-triage-ready"
+}
+
+if [ ! -f "$root/.capture-triage-ready" ]; then
+    make_chroot
+elif [ "$(cat "$root/.capture-triage-ready")" != "$packages" ]; then
+    echo "== $suite: installing the changed package list"
+    install_packages "$root"
+fi
 
 # Everything below runs in a private mount namespace: its mounts vanish with it.
 exec unshare --mount --propagation private /bin/bash -euo pipefail -s -- \

@@ -47,7 +47,8 @@ apt_options() {
     local dir=$1
     echo "-o Dir::Etc::sourcelist=$dir/sources.list -o Dir::Etc::sourceparts=-" \
          "-o Dir::State::Lists=$dir/lists -o Dir::State::status=/dev/null" \
-         "-o Dir::Cache=$dir/cache -o APT::Architecture=amd64 -o Debug::NoLocking=1 -o APT::Sandbox::User=root"
+         "-o Dir::Cache=$dir/cache -o APT::Architecture=amd64 -o Debug::NoLocking=1 -o APT::Sandbox::User=root" \
+         "-o Acquire::Check-Valid-Until=false"
 }
 
 # Unpacks the suite's -dev packages into headers/<suite> unless already there.
@@ -59,7 +60,8 @@ fetch_headers() {
     fi
     echo "== $suite: downloading Wireshark's development headers"
     mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache" "$apt_dir/debs"
-    # Debian's archive keyring (debian-archive-keyring) verifies the suite.
+    # Debian's archive keyring (debian-archive-keyring) verifies the suite;
+    # a frozen mirror's Release files may be past their Valid-Until date.
     echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $suite main" \
         > "$apt_dir/sources.list"
     # shellcheck disable=SC2046

@@ -55,7 +55,9 @@ mount -t tmpfs tmpfs "$root/tmp"
 in_root() { chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 \
                 DEBIAN_FRONTEND=noninteractive "$@"; }
 echo "wireshark-common wireshark-common/install-setuid boolean false" | in_root debconf-set-selections
-in_root apt-get update -qq >&2
+# A frozen mirror's Release files may be past their Valid-Until date;
+# their signatures are still checked.
+in_root apt-get -o Acquire::Check-Valid-Until=false update -qq >&2
 in_root apt-get install -y -qq "/root/$deb" >&2
 in_root dpkg -L capture-triage >&2
 echo "--- plugins"
