@@ -15,11 +15,17 @@
  * strings, no hashing.  What depends only on the connection (ports, peers)
  * is judged once, on its first packet, and kept as a bit per rule for the
  * first 64 rules; payload signatures are read once per direction, on the
- * first packet that carries payload, and also kept as bits.
+ * first packet that carries payload, and also kept as bits.  For those 64
+ * rules the packet-level criteria are masks too (which rules name a
+ * protocol of this frame, which have no payload criterion, ...), so a
+ * packet is judged by a few ANDs and a lowest-set-bit, whatever the number
+ * of rules.
  */
 #include "policy_rule.h"
 
 #include <string.h>
+
+#include "protocol_masks.h"
 
 enum {
     STATE_SEEN = 1 << 0,              /* the record has been set up */
@@ -76,10 +82,51 @@ struct triage_policy_engine {
     guint32 max_connections;
     guint *payload_rules; /* indexes of rules with a payload criterion */
     guint payload_rule_count;
+    /* Masks over the cached rules (bit r = rule r < CACHED_RULES). */
+    guint64 cached;               /* every cached rule */
+    guint64 without_protocols;    /* no protocols criterion: any frame will do */
+    guint64 without_payload;
+    guint64 without_filter;
+    guint64 without_connection;   /* no ports, peers or payload */
+    triage_protocol_masks *rules_by_protocol; /* protocol id -> rules naming it */
+    triage_protocol_masks *carrier_set;       /* protocol id -> 1 for carriers */
+    guint rule_of_payload_bit[TRIAGE_POLICY_MAX_PAYLOAD_RULES];
+    guint rule_of_filter_bit[TRIAGE_POLICY_MAX_FILTER_RULES];
     GArray *states;                       /* connection_state by connection index */
     gboolean *rule_matched;               /* one per rule: has decided something */
     triage_policy_outcome *connectionless; /* one per rule */
 };
+
+/* The per-packet criteria of the cached rules as masks, and the carriers as
+ * a set: what lets a packet be judged without a loop over rules. */
+static void build_rule_masks(triage_policy_engine *engine)
+{
+    engine->rules_by_protocol = triage_protocol_masks_new();
+    engine->carrier_set = triage_protocol_masks_new();
+    for (guint i = 0; i < engine->carrier_count; i++)
+        triage_protocol_masks_add(engine->carrier_set, engine->carriers[i], 1);
+    for (guint r = 0; r < engine->rule_count; r++) {
+        const triage_compiled_rule *rule = engine->rules[r];
+        if (rule->payload_bit >= 0 && rule->payload_bit < TRIAGE_POLICY_MAX_PAYLOAD_RULES)
+            engine->rule_of_payload_bit[rule->payload_bit] = r;
+        if (rule->info.filter_bit >= 0 && rule->info.filter_bit < TRIAGE_POLICY_MAX_FILTER_RULES)
+            engine->rule_of_filter_bit[rule->info.filter_bit] = r;
+        if (r >= CACHED_RULES)
+            continue;
+        guint64 bit = G_GUINT64_CONSTANT(1) << r;
+        engine->cached |= bit;
+        if (rule->protocol_count == 0)
+            engine->without_protocols |= bit;
+        for (guint p = 0; p < rule->protocol_count; p++)
+            triage_protocol_masks_add(engine->rules_by_protocol, rule->protocol_ids[p], bit);
+        if (rule->payload_bit < 0)
+            engine->without_payload |= bit;
+        if (rule->info.filter_bit < 0)
+            engine->without_filter |= bit;
+        if (rule->port_count == 0 && rule->peer_count == 0 && rule->payload_bit < 0)
+            engine->without_connection |= bit;
+    }
+}
 
 triage_policy_engine *triage_policy_engine_new(const triage_policy *policy, gboolean allowlist,
                                                const triage_network *internal, guint internal_count,
@@ -104,6 +151,7 @@ triage_policy_engine *triage_policy_engine_new(const triage_policy *policy, gboo
         if (engine->rules[i]->payload_bit >= 0)
             engine->payload_rules[engine->payload_rule_count++] = i;
     }
+    build_rule_masks(engine);
     engine->states = g_array_new(FALSE, TRUE, sizeof(connection_state));
     engine->connectionless = g_new0(triage_policy_outcome, engine->rule_count + 1);
     engine->rule_matched = g_new0(gboolean, engine->rule_count + 1);
@@ -119,6 +167,8 @@ void triage_policy_engine_free(triage_policy_engine *engine)
     g_free(engine->connectionless);
     g_free(engine->rule_matched);
     g_free(engine->payload_rules);
+    triage_protocol_masks_free(engine->rules_by_protocol);
+    triage_protocol_masks_free(engine->carrier_set);
     g_free(engine->rules);
     g_free(engine->carriers);
     g_free(engine->internal);
@@ -298,11 +348,7 @@ static void read_first_payload(const triage_policy_engine *engine, connection_st
 
 static gboolean is_carrier(const triage_policy_engine *engine, int protocol)
 {
-    for (guint i = 0; i < engine->carrier_count; i++) {
-        if (engine->carriers[i] == protocol)
-            return TRUE;
-    }
-    return FALSE;
+    return triage_protocol_masks_get(engine->carrier_set, protocol) != 0;
 }
 
 /* The application protocol is the highest layer that is not a carrier.  A
@@ -357,22 +403,87 @@ static triage_policy_verdict verdict_for(const triage_policy_engine *engine, gui
 
 /* Frames without connection stand alone: each is judged by the first rule
  * it matches, and counted under that rule. */
+/* ---- Judging a packet ------------------------------------------------------ */
+
+static guint lowest_set_bit(guint64 mask)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return (guint)__builtin_ctzll(mask);
+#else
+    guint bit = 0;
+    while (!(mask & 1)) {
+        mask >>= 1;
+        bit++;
+    }
+    return bit;
+#endif
+}
+
+/* The rules (bit r, r < number of rule bits) that a bit mask indexed by
+ * payload or filter bit selects. */
+static guint64 rules_of_bits(const guint *rule_of_bit, guint64 bits)
+{
+    guint64 rules = 0;
+    while (bits) {
+        guint rule = rule_of_bit[lowest_set_bit(bits)];
+        if (rule < CACHED_RULES)
+            rules |= G_GUINT64_CONSTANT(1) << rule;
+        bits &= bits - 1;
+    }
+    return rules;
+}
+
+/* The cached rules whose packet-level criteria this packet meets: what
+ * packet_criteria_hold answers, for 64 rules at once. */
+static guint64 cached_rules_for_packet(const triage_policy_engine *engine, const connection_state *state,
+                                       const int *layer_ids, guint layer_count, guint64 matched_filter_rules)
+{
+    guint64 rules = engine->cached;
+    rules &= engine->without_protocols | triage_protocol_masks_of_layers(engine->rules_by_protocol, layer_ids,
+                                                                          layer_count);
+    if (rules == 0)
+        return 0;
+    rules &= engine->without_payload |
+             (state != NULL ? rules_of_bits(engine->rule_of_payload_bit, state->signatures_seen) : 0);
+    rules &= engine->without_filter | rules_of_bits(engine->rule_of_filter_bit, matched_filter_rules);
+    return rules;
+}
+
+/* The cached rules numbered up to last. */
+static guint64 rules_up_to(guint last)
+{
+    return last >= CACHED_RULES - 1 ? G_MAXUINT64 : (G_GUINT64_CONSTANT(2) << last) - 1;
+}
+
+/* Frames without connection stand alone: each is judged by the first rule
+ * it matches, and counted under that rule. */
 static triage_policy_verdict judge_connectionless(triage_policy_engine *engine, const triage_flow_packet *packet,
                                                   const int *layer_ids, guint layer_count,
                                                   guint64 matched_filter_rules)
 {
     triage_policy_verdict none = {-1, FALSE, FALSE};
-    for (guint r = 0; r < engine->rule_count; r++) {
-        const triage_compiled_rule *rule = engine->rules[r];
-        if (needs_connection(rule) || !packet_criteria_hold(rule, NULL, layer_ids, layer_count, matched_filter_rules))
-            continue;
-        triage_policy_outcome *outcome = &engine->connectionless[r];
-        outcome->rule = (int)r;
-        engine->rule_matched[r] = TRUE;
-        count_match(outcome, packet);
-        return verdict_for(engine, r, outcome->matched_packets);
+    guint64 candidates = engine->without_connection &
+                         cached_rules_for_packet(engine, NULL, layer_ids, layer_count, matched_filter_rules);
+    guint matched = engine->rule_count;
+    if (candidates != 0) {
+        matched = lowest_set_bit(candidates);
+    } else {
+        for (guint r = CACHED_RULES; r < engine->rule_count; r++) {
+            const triage_compiled_rule *rule = engine->rules[r];
+            if (!needs_connection(rule) &&
+                packet_criteria_hold(rule, NULL, layer_ids, layer_count, matched_filter_rules)) {
+                matched = r;
+                break;
+            }
+        }
     }
-    return none;
+    if (matched == engine->rule_count)
+        return none;
+    triage_policy_outcome *outcome = &engine->connectionless[matched];
+    outcome->rule = (int)matched;
+    engine->rule_matched[matched] = TRUE;
+    count_match(outcome, packet);
+    return verdict_for(engine, matched, outcome->matched_packets);
 }
 
 triage_policy_verdict triage_policy_engine_add_packet(triage_policy_engine *engine,
@@ -393,13 +504,18 @@ triage_policy_verdict triage_policy_engine_add_packet(triage_policy_engine *engi
     /* Only rules up to the current decision can change or confirm it. */
     guint last = state->rule_plus_one != 0 ? state->rule_plus_one - 1 : engine->rule_count;
     guint matched = engine->rule_count;
-    for (guint r = 0; r < engine->rule_count && r <= last; r++) {
-        const triage_compiled_rule *rule = engine->rules[r];
-        gboolean connection_ok = r < CACHED_RULES ? ((state->connection_matches >> r) & 1) != 0
-                                                  : connection_criteria_hold(rule, state, connection);
-        if (connection_ok && packet_criteria_hold(rule, state, layer_ids, layer_count, matched_filter_rules)) {
-            matched = r;
-            break;
+    guint64 candidates = state->connection_matches & rules_up_to(last) &
+                         cached_rules_for_packet(engine, state, layer_ids, layer_count, matched_filter_rules);
+    if (candidates != 0) {
+        matched = lowest_set_bit(candidates);
+    } else {
+        for (guint r = CACHED_RULES; r < engine->rule_count && r <= last; r++) {
+            const triage_compiled_rule *rule = engine->rules[r];
+            if (connection_criteria_hold(rule, state, connection) &&
+                packet_criteria_hold(rule, state, layer_ids, layer_count, matched_filter_rules)) {
+                matched = r;
+                break;
+            }
         }
     }
     if (matched == engine->rule_count)
