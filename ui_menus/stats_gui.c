@@ -109,7 +109,10 @@ static void stop_listening(gui_report *report)
 
 static gboolean start_listening(gui_report *report, char **error)
 {
-    GString *tap_error = register_tap_listener("frame", report, report->filter, TL_REQUIRES_NOTHING,
+    /* A tree makes the glue keep each frame's marks: a window opened first
+     * is the first dissection with tap data, and without the marks the
+     * triage.* display filters applied afterwards would match nothing. */
+    GString *tap_error = register_tap_listener("frame", report, report->filter, TL_REQUIRES_PROTO_TREE,
                                                gui_reset, gui_packet, gui_draw, NULL);
     if (tap_error) {
         *error = g_string_free(tap_error, FALSE);
