@@ -31,6 +31,16 @@
 #define TRIAGE_PLUGIN_DESCRIBE(description)
 #endif
 
+/* wsutil/pint.h's unaligned byte-order helpers are named phtonu16,
+ * pntohu32, ... from 4.6 on (phton16, pntoh32, ... before).  The code uses
+ * the new names. */
+#if !TRIAGE_WIRESHARK_AT_LEAST(4, 6)
+#define phtonu16 phton16
+#define phtonu32 phton32
+#define pntohu16 pntoh16
+#define pntohu32 pntoh32
+#endif
+
 /* Boolean preferences are gboolean until 4.2 and bool from 4.4. */
 #if TRIAGE_WIRESHARK_AT_LEAST(4, 4)
 #include <stdbool.h>
