@@ -14,7 +14,7 @@ werror=${TRIAGE_WERROR:-OFF}
 # The test tools (clang for fuzzing, Xvfb and the Qt Wireshark for the GUI
 # test) are not needed to use the plugin, so setup.sh does not install them.
 missing=""
-for package in $(grep -v '^#' tools/debian-packages.txt tools/debian-test-packages.txt); do
+for package in $(grep -hv '^#' tools/debian-packages.txt tools/debian-test-packages.txt); do
     dpkg -s "$package" >/dev/null 2>&1 || missing="$missing $package"
 done
 if [ -n "$missing" ]; then
