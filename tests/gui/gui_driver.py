@@ -1,0 +1,485 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Drives the real Wireshark GUI for test_gui.py and writes down what it saw.
+
+Runs as the unprivileged user, inside its own D-Bus session (dbus-run-session)
+on the X display test_gui.py started, under Debian's python3 (pyatspi is a
+Debian package):
+
+    gui_driver.py PLAN.json
+
+It starts wireshark on the plan's capture, works it like a user with the
+keyboard and the mouse (xdotool), and reads what the windows show through the
+accessibility tree (AT-SPI: Qt exports every widget's text there), the
+clipboard through xclip.  It judges nothing: observations.json in the plan's
+output folder holds what it read, and test_gui.py compares it with tshark.
+A step that fails records its error and a screenshot, and the next step
+still runs, so one broken window does not hide the state of the others.
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+import traceback
+
+import pyatspi
+
+TIMEOUT = 20.0
+MENU_KEYS = {"Statistics": "alt+s", "Analyze": "alt+a"}
+NOTHING_COPIED = "(nothing copied yet)"
+# Containers whose children are packets: walking them costs seconds.
+HUGE_CONTAINERS = {"Packet list"}
+
+
+# --- X: keyboard, mouse, windows, clipboard, screenshots ----------------------
+
+def run(*command, check=True):
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    if check and result.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} exited {result.returncode}: {result.stderr.strip()}")
+    return result.stdout
+
+
+def keys(*names):
+    if names:
+        log("keys " + " ".join(names))
+        run("xdotool", "key", "--clearmodifiers", "--delay", "60", *names)
+
+
+def click(x, y):
+    run("xdotool", "mousemove", "--sync", str(int(x)), str(int(y)), "click", "1")
+
+
+def type_text(text):
+    run("xdotool", "type", "--delay", "15", text)
+
+
+def x_window(title_fragment):
+    """The X window id of a visible top-level window whose title contains the text."""
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        found = run("xdotool", "search", "--onlyvisible", "--name", title_fragment, check=False).split()
+        if found:
+            return found[-1]
+        time.sleep(0.2)
+    raise RuntimeError(f"no window titled '{title_fragment}' appeared")
+
+
+def focus(window):
+    run("xdotool", "windowfocus", "--sync", window)
+    time.sleep(0.2)
+
+
+def clipboard():
+    return subprocess.run(["xclip", "-o", "-selection", "clipboard"], capture_output=True, text=True,
+                          timeout=10).stdout
+
+
+def set_clipboard(text):
+    # xclip stays in the background as the selection owner until Wireshark
+    # takes the clipboard over.
+    subprocess.run(["xclip", "-i", "-selection", "clipboard"], input=text, text=True, timeout=10,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def screenshot(path, window="root"):
+    run("import", "-window", window, path)
+    return path
+
+
+def visible_windows():
+    return set(run("xdotool", "search", "--onlyvisible", "--name", "", check=False).split())
+
+
+def geometry(window):
+    values = dict(line.split("=", 1) for line in run("xdotool", "getwindowgeometry", "--shell", window).split())
+    return int(values["X"]), int(values["Y"]), int(values["WIDTH"]), int(values["HEIGHT"])
+
+
+def popups_since(windows_before):
+    """Geometries of the windows mapped since: the menus that opened, outermost first."""
+    return [geometry(window) for window in sorted(visible_windows() - windows_before, key=int)]
+
+
+def save_picture(source, target, crop=None, width=None):
+    """Crops, shrinks and quantizes a screenshot: text stays sharp, files stay small."""
+    command = ["convert", source]
+    if crop:
+        x, y, w, h = crop
+        command += ["-crop", f"{w}x{h}+{x}+{y}", "+repage"]
+    if width:
+        command += ["-resize", f"{width}x>"]
+    command += ["-strip", "-dither", "None", "-colors", "64", f"PNG8:{target}"]
+    run(*command)
+    return target
+
+
+# --- AT-SPI: what the widgets say ---------------------------------------------
+
+LOG = []
+STARTED = time.monotonic()
+
+
+def log(message):
+    LOG.append(f"{time.monotonic() - STARTED:7.2f}  {message}")
+
+
+def wait_until(describe, probe, timeout=TIMEOUT):
+    deadline = time.monotonic() + timeout
+    last_error = None
+    log(f"waiting for {describe}")
+    while time.monotonic() < deadline:
+        try:
+            value = probe()
+            if value:
+                log(f"  done: {describe}")
+                return value
+        except Exception as error:  # a widget may vanish between two calls
+            last_error = error
+        time.sleep(0.2)
+    raise RuntimeError(f"timed out waiting for {describe}" + (f" ({last_error})" if last_error else ""))
+
+
+def wireshark_application():
+    def probe():
+        desktop = pyatspi.Registry.getDesktop(0)
+        for index in range(desktop.childCount):
+            application = desktop.getChildAtIndex(index)
+            if application is not None and application.name == "Wireshark":
+                return application
+        return None
+    return wait_until("Wireshark on the accessibility bus", probe, timeout=60)
+
+
+def find(root, predicate):
+    """Depth-first search that does not descend into the packet list."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node is None:
+            continue
+        try:
+            if predicate(node):
+                return node
+            if node.name in HUGE_CONTAINERS:
+                continue
+            stack.extend(node.getChildAtIndex(i) for i in reversed(range(node.childCount)))
+        except Exception:
+            continue
+    return None
+
+
+def named(role, name):
+    return lambda node: node.getRoleName() == role and node.name == name
+
+
+def text_of(node):
+    text = node.queryText()
+    return text.getText(0, text.characterCount)
+
+
+def extents(node):
+    box = node.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
+    return box.x, box.y, box.width, box.height
+
+
+def press(node):
+    node.queryAction().doAction(0)
+
+
+def top_level(application, title_fragment, role="dialog", index=0):
+    def probe():
+        # the bus may have missed the new window while Wireshark was busy
+        application.clear_cache()
+        matches = [application.getChildAtIndex(i) for i in range(application.childCount)]
+        matches = [node for node in matches
+                   if node is not None and node.getRoleName() == role and title_fragment in node.name]
+        return matches[index] if len(matches) > index else None
+    return wait_until(f"a {role} titled '{title_fragment}'", probe)
+
+
+def wait_for_new(describe, read, old):
+    """Waits until read() returns something non-empty other than old."""
+    def probe():
+        value = read()
+        return value if value and value != old else None
+    return wait_until(describe, probe)
+
+
+def stable(describe, read, settle=3):
+    """Waits until read() returns the same non-empty value `settle` times in a row."""
+    seen = []
+
+    def probe():
+        seen.append(read())
+        return len(seen) >= settle and seen[-1] and all(value == seen[-1] for value in seen[-settle:])
+    wait_until(describe, probe)
+    return seen[-1]
+
+
+# --- The session ----------------------------------------------------------------
+
+class Session:
+    def __init__(self, plan):
+        self.plan = plan
+        self.out = plan["out"]
+        self.observations = {"errors": {}, "screenshots": [], "seconds": {}}
+
+    def path(self, name):
+        return os.path.join(self.out, name)
+
+    def step(self, name, function, *args):
+        started = time.monotonic()
+        try:
+            self.observations[name] = function(*args)
+        except Exception:
+            self.observations["errors"][name] = traceback.format_exc()
+            try:
+                screenshot(self.path(f"failed-{name}.png"))
+            except Exception:
+                pass
+            keys("Escape", "Escape")
+        self.observations["seconds"][name] = round(time.monotonic() - started, 1)
+
+    def picture(self, name, source, crop=None):
+        if not self.plan.get("screenshots"):
+            return
+        save_picture(source, self.path(name), crop)
+        self.observations["screenshots"].append(name)
+
+    # -- start and stop
+
+    def start(self):
+        environment = dict(os.environ, QT_ACCESSIBILITY="1", QT_LINUX_ACCESSIBILITY_ALWAYS_ON="1")
+        log = open(self.path("wireshark.log"), "w")
+        self.wireshark = subprocess.Popen(["wireshark", "-r", self.plan["capture"]], env=environment,
+                                          stdout=log, stderr=subprocess.STDOUT)
+        self.main_window = x_window(os.path.basename(self.plan["capture"]))
+        self.application = wireshark_application()
+        self.main = top_level(self.application, os.path.basename(self.plan["capture"]), role="frame")
+        status = self.status_text()
+        self.observations["status_after_load"] = status
+        return status
+
+    def stop(self):
+        if self.wireshark.poll() is None:
+            self.wireshark.terminate()
+            try:
+                self.wireshark.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.wireshark.kill()
+        self.observations["wireshark_exit"] = self.wireshark.returncode
+
+    def status_text(self):
+        if not getattr(self, "status_label", None):
+            self.status_label = wait_until("the status bar packet counts", lambda: find(
+                self.main, lambda node: node.getRoleName() == "label" and node.name.startswith("Packets:")),
+                timeout=60)
+        return wait_until("the packet counts", lambda: "Displayed:" in self.status_label.name
+                          and self.status_label.name)
+
+    def menu_bar(self):
+        if not getattr(self, "bar", None):
+            self.bar = find(self.main, lambda node: node.getRoleName() == "menu bar")
+        return self.bar
+
+    # -- menus
+
+    def open_menu(self, path):
+        """Opens the menus along path with the keyboard; returns the last popup's items."""
+        node = find(self.menu_bar(), named("menu item", path[0]))
+        focus(self.main_window)
+        keys(MENU_KEYS[path[0]])
+        time.sleep(0.4)
+        for depth, label in enumerate(path[1:]):
+            popup = node.getChildAtIndex(0)
+            items = [popup.getChildAtIndex(i) for i in range(popup.childCount)]
+            selectable = [item for item in items if item.getRoleName() == "menu item"
+                          and item.getState().contains(pyatspi.STATE_ENABLED)]
+            position = [item.name for item in selectable].index(label)
+            # a popup opens with its first item active
+            keys(*["Down"] * position)
+            node = selectable[position]
+            if depth < len(path) - 2:
+                keys("Right")
+                time.sleep(0.3)
+        return node
+
+    def choose(self, path):
+        self.open_menu(path)
+        keys("Return")
+        time.sleep(0.3)
+
+    def menu_items(self, path):
+        node = find(self.menu_bar(), named("menu item", path[0]))
+        for label in path[1:]:
+            node = find(node.getChildAtIndex(0), named("menu item", label))
+        popup = node.getChildAtIndex(0)
+        return [popup.getChildAtIndex(i).name for i in range(popup.childCount)
+                if popup.getChildAtIndex(i).getRoleName() == "menu item"]
+
+    # -- steps
+
+    def statistics_menu(self):
+        entries = self.menu_items(["Statistics"])
+        if self.plan.get("screenshots"):
+            windows = visible_windows()
+            last = self.open_menu(["Statistics", self.plan["reports"][-1]["title"]])
+            time.sleep(0.5)
+            raw = screenshot(self.path("raw-statistics-menu.png"))
+            x, y, width, height = popups_since(windows)[0]
+            # the menu bar and the popup's first column, down a few entries
+            # past ours (Qt gives menu item extents relative to their popup)
+            _, item_y, item_width, item_height = extents(last)
+            bottom = y + item_y + 5 * item_height if 0 < item_y < height else y + height
+            self.picture("statistics-menu.png", raw, (0, 0, x + min(item_width, width) + 1, bottom))
+        keys("Escape", "Escape")
+        return entries
+
+    def report_window(self, report):
+        title = report["title"]
+        self.choose(["Statistics", title])
+        dialog = top_level(self.application, title)
+        window = x_window(title)
+        # as a user would, make the window large enough for the tables
+        run("xdotool", "windowsize", window, "1420", "820", "windowmove", window, "10", "40")
+        text_widget = find(dialog, lambda node: node.getRoleName() == "text")
+        def report_text():
+            text = text_of(text_widget)
+            return text if text != "Computing…" else None
+        text = stable(f"the text of '{title}'", report_text)
+        observed = {"window_text": text}
+        if report.get("scroll_to") and report["scroll_to"] in text:
+            # about three lines per notch of the mouse wheel; stop short
+            notches = max(0, (text[:text.index(report["scroll_to"])].count("\n") - 3) // 3)
+            x, y, width, height = extents(text_widget)
+            run("xdotool", "mousemove", "--sync", str(x + width // 2), str(y + height // 2),
+                "click", "--repeat", str(notches), "--delay", "30", "5")
+        time.sleep(0.3)
+        if report.get("screenshot"):
+            self.picture(report["screenshot"], screenshot(self.path("raw-" + report["screenshot"]), window))
+        observed["clipboard_text"] = self.copy_with(dialog, "Copy")
+        observed["clipboard_json"] = self.copy_with(dialog, "Copy as JSON")
+        if report.get("connection_filter"):
+            observed.update(self.connection_filter(dialog, text_widget, title, report["connection_filter"]))
+        press(find(dialog, named("push button", "Close")))
+        wait_until(f"'{title}' to close", lambda: not run("xdotool", "search", "--onlyvisible", "--name", title,
+                                                           check=False).strip())
+        return observed
+
+    def connection_filter(self, dialog, text_widget, title, connection_filter):
+        press(find(dialog, named("push button", "Set filter…")))
+        asking = top_level(self.application, title, index=1)
+        entry = find(asking, lambda node: node.getRoleName() == "text")
+        x, y, width, height = extents(entry)
+        click(x + width // 2, y + height // 2)
+        type_text(connection_filter)
+        keys("Return")
+        marker = f"Filter: {connection_filter}\n"
+
+        def filtered_text():
+            text = text_of(text_widget)
+            return text if marker in text else None
+        text = stable(f"'{title}' to show the filtered report", filtered_text)
+        return {"filtered_window_text": text, "filtered_clipboard_text": self.copy_with(dialog, "Copy")}
+
+    def copy_with(self, dialog, button):
+        set_clipboard(NOTHING_COPIED)
+        press(find(dialog, named("push button", button)))
+        return wait_for_new(f"the clipboard after {button}", clipboard, NOTHING_COPIED)
+
+    def one_click_filters(self):
+        results = {}
+        entries = self.menu_items(["Analyze", "Capture Triage"])
+        toolbar = find(self.main, named("tool bar", "Display Filter Toolbar"))
+        entry_field = find(toolbar, named("text", "Display filter entry"))
+        for number, label in enumerate(self.plan["one_click"]):
+            windows = visible_windows()
+            self.open_menu(["Analyze", "Capture Triage", label])
+            if number == 0 and self.plan.get("screenshots"):
+                time.sleep(0.5)
+                raw = screenshot(self.path("raw-analyze-menu.png"))
+                right = max(x + width for x, y, width, height in popups_since(windows))
+                bottom = max(y + height for x, y, width, height in popups_since(windows))
+                self.picture("analyze-menu.png", raw, (0, 0, right, bottom))
+            previous = text_of(entry_field)
+            keys("Return")
+            applied = wait_for_new(f"the filter of '{label}'", lambda: text_of(entry_field), previous)
+            time.sleep(0.5)
+            results[label] = {"filter": applied, "status": stable("the status bar", self.status_text)}
+        return {"entries": entries, "results": results}
+
+    def packet_details(self):
+        focus(self.main_window)
+        keys("ctrl+g")
+        time.sleep(0.3)
+        type_text(str(self.plan["details_frame"]))
+        keys("Return")
+        tree = find(self.main, named("tree", "Packet details"))
+        heading = wait_until("the Capture Triage item in the packet details",
+                             lambda: find(tree, lambda node: node.getRoleName() == "table cell"
+                                          and node.name.strip("[]") == "Capture Triage"))
+        frame_line = find(tree, lambda node: node.getRoleName() == "table cell" and node.name.startswith("Frame "))
+        x, y, width, height = extents(heading)
+        click(x + 40, y + height // 2)
+        keys("shift+Right")  # View › Expand Subtrees
+        time.sleep(0.5)
+        rows = [tree.getChildAtIndex(i) for i in range(tree.childCount)]
+        rows = [row for row in rows if row is not None and row.getRoleName() == "table cell"]
+        names = [row.name for row in rows]
+        if self.plan.get("screenshots"):
+            raw = screenshot(self.path("raw-packet-details.png"))
+            tree_x, tree_y, tree_width, tree_height = extents(tree)
+            last_x, last_y, last_width, last_height = extents(rows[-1])
+            bottom = min(last_y + last_height + 4, tree_y + tree_height)
+            self.picture("packet-details.png", raw, (tree_x, tree_y, tree_width, bottom - tree_y))
+        return {"frame_line": frame_line.name if frame_line else None, "rows": names}
+
+    def io_graph(self):
+        self.choose(["Statistics", "I/O Graphs"])
+        dialog = top_level(self.application, "I/O Graphs")
+        window = x_window("I/O Graphs")
+        run("xdotool", "windowsize", window, "1000", "640", "windowmove", window, "140", "80")
+        time.sleep(3)  # the graph redraws on a timer after the resize
+        table = find(dialog, lambda node: node.getRoleName() in ("table cell", "text") and "triage.rtt" in node.name)
+        self.picture("io-graph.png", screenshot(self.path("raw-io-graph.png"), window))
+        press(find(dialog, named("push button", "Close")))
+        return {"graph_row": table.name if table else None}
+
+    def main_window_picture(self):
+        # the last one-click filter is still applied: the packet list, the
+        # details and the status bar's count as the user sees them
+        self.picture("policy-violations.png", screenshot(self.path("raw-main.png"), self.main_window))
+        return True
+
+
+def main():
+    with open(sys.argv[1]) as handle:
+        plan = json.load(handle)
+    session = Session(plan)
+    try:
+        session.step("start", session.start)
+        if "start" not in session.observations["errors"]:
+            session.step("statistics_menu", session.statistics_menu)
+            for report in plan["reports"]:
+                session.step("report " + report["title"], session.report_window, report)
+            # before any display filter: with one, the I/O graph adds a graph of it
+            session.step("io_graph", session.io_graph)
+            session.step("one_click_filters", session.one_click_filters)
+            session.step("packet_details", session.packet_details)
+            if plan.get("screenshots"):
+                session.step("main_window_picture", session.main_window_picture)
+    finally:
+        if hasattr(session, "wireshark"):
+            session.stop()
+        for name in os.listdir(session.out):
+            if name.startswith("raw-"):
+                os.unlink(session.path(name))
+        with open(session.path("driver.log"), "w") as handle:
+            handle.write("\n".join(LOG) + "\n")
+        with open(session.path("observations.json"), "w") as handle:
+            json.dump(session.observations, handle, indent=2, ensure_ascii=False)
+
+
+if __name__ == "__main__":
+    main()
