@@ -21,8 +21,8 @@
 #   apt/<suite>/      sources.list, package lists, downloaded .debs
 #   headers/<suite>/  the unpacked -dev packages (usr/include/wireshark, …)
 #   headers/<suite>/VERSIONS   which package versions were unpacked
-# With the cache filled the script makes no network access and takes a few
-# seconds.  Exit status: 0 when every suite compiles, 1 otherwise.
+# With the cache filled the script makes no network access and takes about
+# ten seconds.  Exit status: 0 when every suite compiles, 1 otherwise.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -38,7 +38,6 @@ for argument in "$@"; do
 done
 [ ${#suites[@]} -gt 0 ] || suites=(host trixie sid)
 
-# CMake compiles C11 with GNU extensions (CMAKE_C_EXTENSIONS), hence gnu11 below.
 # Everything a plugin needs to compile against Wireshark: the headers of
 # epan, wsutil and wiretap, and WiresharkConfig.cmake (in wireshark-dev).
 packages=(libwireshark-dev libwsutil-dev libwiretap-dev wireshark-dev)
@@ -47,7 +46,7 @@ apt_options() {
     local dir=$1
     echo "-o Dir::Etc::sourcelist=$dir/sources.list -o Dir::Etc::sourceparts=-" \
          "-o Dir::State::Lists=$dir/lists -o Dir::State::status=/dev/null" \
-         "-o Dir::Cache=$dir/cache -o APT::Architecture=amd64 -o Debug::NoLocking=1 -o APT::Sandbox::User=root" \
+         "-o Dir::Cache=$dir/cache -o APT::Architecture=$(dpkg --print-architecture) -o Debug::NoLocking=1 -o APT::Sandbox::User=root" \
          "-o Acquire::Check-Valid-Until=false"
 }
 
@@ -85,8 +84,8 @@ plugin_sources() {
 }
 
 # Compiles every plugin source against one include root, as CMake would:
-# Wireshark's include folder is a plain -I there, so its headers' warnings
-# count too.
+# C11 with GNU extensions (CMAKE_C_EXTENSIONS), and Wireshark's include
+# folder as a plain -I, so its headers' warnings count too.
 compile_suite() {
     local suite=$1 include
     if [ "$suite" = host ]; then
