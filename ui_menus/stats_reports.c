@@ -185,10 +185,27 @@ static gboolean geo(const triage_address *address, const char **country, const c
     return *country != NULL || *asn != NULL;
 }
 
+/* Wireshark always lists its default database folders; a lookup can only
+ * succeed when one of them holds a database, so only then is it worth
+ * waiting for the resolver. */
 static gboolean maxmind_configured(void)
 {
     char *paths = maxmind_db_get_paths();
-    gboolean configured = paths && *paths;
+    char **folders = g_strsplit(paths ? paths : "", G_SEARCHPATH_SEPARATOR_S, -1);
+    gboolean configured = FALSE;
+    for (guint i = 0; folders[i] && !configured; i++) {
+        GDir *dir = *folders[i] ? g_dir_open(folders[i], 0, NULL) : NULL;
+        const char *name;
+        while (dir && (name = g_dir_read_name(dir)) != NULL) {
+            if (g_str_has_suffix(name, ".mmdb")) {
+                configured = TRUE;
+                break;
+            }
+        }
+        if (dir)
+            g_dir_close(dir);
+    }
+    g_strfreev(folders);
     g_free(paths);
     return configured;
 }
