@@ -34,6 +34,11 @@ ctest --test-dir build --output-on-failure -j"$jobs"
 
 [ "$quick" -eq 1 ] && exit 0
 
+if [ "$(id -u)" -eq 0 ]; then
+    echo "== compile against Wireshark 4.4 and 4.6 headers =="
+    tests/versions/compile-headers.sh
+fi
+
 if [ -x tests/sanitize/run.sh ]; then
     echo "== sanitizer run =="
     tests/sanitize/run.sh
