@@ -95,11 +95,26 @@ static int resolve_protocol(const char *filter_name, void *user_data _U_)
     return proto_get_id_by_filter_name(filter_name);
 }
 
+/* TRUE for a row of the table in use: Wireshark's loader hands those to
+ * the update callback as it reads the profile's file; the editor hands its
+ * own copies of the rows being edited. */
+static gboolean is_row_in_use(const void *record)
+{
+    const policy_row *row = record;
+    return policy_rows != NULL && row >= policy_rows && row < policy_rows + policy_row_count;
+}
+
 /* The table editor checks each row as it is entered, with the same rules
- * as the file parser, so a bad row is refused with its reason. */
+ * as the file parser, so a bad row is refused with its reason.  While the
+ * profile's file loads, a refusal would stop Wireshark's loader at that row
+ * and silently drop every row after it; so there every row is taken, and
+ * load_policy() reports the bad ones by row number and skips them. */
 static TRIAGE_UAT_UPDATE_RETURN policy_row_update(void *record, char **error)
 {
-    triage_policy_row view = row_view(record);
+    triage_policy_row view;
+    if (is_row_in_use(record))
+        return TRIAGE_UAT_UPDATE_OK;
+    view = row_view(record);
     if (!triage_policy_check_row(&view, resolve_protocol, NULL, error))
         return TRIAGE_UAT_UPDATE_FAILED;
     return TRIAGE_UAT_UPDATE_OK;
@@ -156,6 +171,11 @@ static gint compare_error_lines(gconstpointer a, gconstpointer b)
     return left->line < right->line ? -1 : left->line > right->line;
 }
 
+/* Wireshark applies the preferences and, once it has read the profile's
+ * triage_policy file, says the table changed: the policy is loaded twice
+ * from the same sources, and the same problems are reported once. */
+static char *last_reported_errors;
+
 static void report_policy_errors(void)
 {
     GString *text;
@@ -166,8 +186,10 @@ static void report_policy_errors(void)
         const triage_policy_error *error = g_ptr_array_index(current_errors, i);
         g_string_append_printf(text, "\n  %s", error->text);
     }
-    report_warning("%s", text->str);
-    g_string_free(text, TRUE);
+    if (g_strcmp0(text->str, last_reported_errors) != 0)
+        report_warning("%s", text->str);
+    g_free(last_reported_errors);
+    last_reported_errors = g_string_free(text, FALSE);
 }
 
 static void load_policy(void)
