@@ -5,7 +5,7 @@
  * Nearest rank: the P-th percentile of N sorted values is the value at rank
  * ceil(P/100 * N) (1-based).  It is always one of the measured values, never
  * an interpolation, so a user can find the connection behind a p99.  The
- * values are collected during the report and sorted once at its end:
+ * values are collected during the report and summarised once at its end:
  * nothing is kept per packet.
  */
 #ifndef TRIAGE_PERCENTILE_H
@@ -22,7 +22,9 @@ typedef struct triage_duration_summary {
     triage_time max;
 } triage_duration_summary;
 
-/* Sorts values (ascending) in place and summarises them. */
+/* Summarises values, reordering them in place: the ranks are found by
+ * selection, in linear time and without a copy of the values (a million
+ * connections need no second array, as a sort would). */
 void triage_duration_summary_compute(triage_time *values, gsize count, triage_duration_summary *out);
 
 /* The percent-th nearest-rank percentile of count ascending values

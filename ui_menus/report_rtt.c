@@ -2,10 +2,13 @@
 /*
  * report_rtt.c — builds the Handshake RTT report of report_rtt.h.
  *
- * One walk over the selected streams collects counts, the times that belong
- * in the statistics, per-server summaries and the candidates of the ranked
- * lists; the tables are then filled from those.  Percentiles are computed
- * once here, by sorting: the per-packet path keeps no statistics.
+ * One walk over the selected streams collects counts, per-server counts
+ * and the ranked lists (only the top N, unless all are asked for); then one
+ * walk per leg gathers that leg's times in a single reused array, and the
+ * handshake walk also the times of the servers that will be shown.  So the
+ * report needs about 8 bytes per connection while it is built, not one
+ * array per leg, per server and per list.  Percentiles are computed here,
+ * by selection: the per-packet path keeps no statistics.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +29,7 @@ typedef struct server_summary {
     guint64 connections;
     guint64 completed;
     guint64 failed;
-    GArray *handshakes; /* triage_time, those in the statistics */
+    GArray *handshakes; /* triage_time in the statistics; NULL unless shown */
     triage_capture_point_tally capture_points;
 } server_summary;
 
@@ -37,17 +40,27 @@ typedef struct ranked_connection {
     const triage_handshake *handshake;
 } ranked_connection;
 
+/* The connections with the largest value of one leg: all of them, or only
+ * the best `limit` (a heap whose root is the last one kept). */
+typedef struct ranked_list {
+    GArray *entries;     /* ranked_connection */
+    guint limit;         /* 0 = keep all */
+    guint64 candidates;  /* how many qualified, kept or not */
+} ranked_list;
+
 typedef struct rtt_collection {
     guint64 outcomes[TRIAGE_OUTCOME_COUNT];
     guint64 connections;
     guint64 attempted;
     guint64 ambiguous;
     guint64 anomalous;
-    GArray *times[TRIAGE_LEG_COUNT];  /* triage_time per leg, in the statistics */
+    triage_duration_summary summaries[TRIAGE_LEG_COUNT];
     triage_capture_point_tally capture_points;
     GHashTable *servers;              /* server_summary, its own key */
-    GArray *slowest;                  /* ranked_connection by handshake */
-    GArray *longest_setup;            /* ranked_connection by setup */
+    server_summary **ranked_servers;  /* by compare_servers */
+    guint server_count;
+    ranked_list slowest;              /* by handshake */
+    ranked_list longest_setup;        /* by setup */
 } rtt_collection;
 
 /* --- Servers ----------------------------------------------------------------- */
@@ -71,7 +84,8 @@ static void server_free(gpointer data)
 {
     server_summary *server = data;
 
-    g_array_free(server->handshakes, TRUE);
+    if (server->handshakes != NULL)
+        g_array_free(server->handshakes, TRUE);
     g_free(server);
 }
 
@@ -84,7 +98,6 @@ static server_summary *server_of(rtt_collection *collection, const triage_handsh
         server = g_new0(server_summary, 1);
         server->address = handshake->server;
         server->port = handshake->server_port;
-        server->handshakes = g_array_new(FALSE, FALSE, sizeof(triage_time));
         g_hash_table_add(collection->servers, server);
     }
     return server;
@@ -131,21 +144,71 @@ static gboolean outcome_is_failure(triage_handshake_outcome outcome)
         || outcome == TRIAGE_OUTCOME_INCOMPLETE || outcome == TRIAGE_OUTCOME_CLIENT_RESET;
 }
 
-static void rank(GArray *list, guint32 stream, const triage_handshake *handshake, triage_leg leg)
+/* Swaps two entries of a ranked list's heap. */
+static void swap_entries(ranked_connection *entries, guint a, guint b)
+{
+    ranked_connection kept = entries[a];
+
+    entries[a] = entries[b];
+    entries[b] = kept;
+}
+
+/* The heap keeps the entry ranked last at its root, so a newcomer only has
+ * to beat the root to get in. */
+static void sift_down(ranked_connection *entries, guint size, guint index)
+{
+    for (;;) {
+        guint child = 2 * index + 1, last = index;
+
+        if (child < size && compare_ranked(&entries[child], &entries[last]) > 0)
+            last = child;
+        if (child + 1 < size && compare_ranked(&entries[child + 1], &entries[last]) > 0)
+            last = child + 1;
+        if (last == index)
+            return;
+        swap_entries(entries, index, last);
+        index = last;
+    }
+}
+
+static void sift_up(ranked_connection *entries, guint index)
+{
+    while (index > 0) {
+        guint parent = (index - 1) / 2;
+
+        if (compare_ranked(&entries[index], &entries[parent]) <= 0)
+            return;
+        swap_entries(entries, index, parent);
+        index = parent;
+    }
+}
+
+static void rank(ranked_list *list, guint32 stream, const triage_handshake *handshake, triage_leg leg)
 {
     ranked_connection entry = {.stream = stream, .handshake = handshake};
+    ranked_connection *entries;
 
-    if (triage_handshake_leg_in_statistics(handshake, leg)
-        && triage_handshake_leg_value(handshake, leg, &entry.value))
-        g_array_append_val(list, entry);
+    if (!triage_handshake_leg_in_statistics(handshake, leg)
+        || !triage_handshake_leg_value(handshake, leg, &entry.value))
+        return;
+    list->candidates++;
+    if (list->limit == 0 || list->entries->len < list->limit) {
+        g_array_append_val(list->entries, entry);
+        if (list->limit != 0)
+            sift_up((ranked_connection *)(void *)list->entries->data, list->entries->len - 1);
+        return;
+    }
+    entries = (ranked_connection *)(void *)list->entries->data;
+    if (compare_ranked(&entry, &entries[0]) < 0) {
+        entries[0] = entry;
+        sift_down(entries, list->entries->len, 0);
+    }
 }
 
 static void collect_connection(rtt_collection *collection, guint32 stream, const triage_handshake *handshake)
 {
     triage_handshake_outcome outcome = triage_handshake_get_outcome(handshake);
     triage_capture_point point = triage_handshake_capture_point(handshake);
-    triage_time handshake_time = 0;
-    gboolean handshake_counts;
 
     collection->connections++;
     collection->outcomes[outcome]++;
@@ -155,14 +218,6 @@ static void collect_connection(rtt_collection *collection, guint32 stream, const
         collection->ambiguous++;
     if (triage_handshake_anomalies(handshake) != 0)
         collection->anomalous++;
-
-    for (guint leg = 0; leg < TRIAGE_LEG_COUNT; leg++) {
-        triage_time value = 0;
-
-        if (triage_handshake_leg_in_statistics(handshake, (triage_leg)leg)
-            && triage_handshake_leg_value(handshake, (triage_leg)leg, &value))
-            g_array_append_val(collection->times[leg], value);
-    }
     triage_capture_point_tally_add(&collection->capture_points, point);
 
     /* Without a SYN or SYN/ACK the server is a guess: keep it out of the
@@ -175,42 +230,84 @@ static void collect_connection(rtt_collection *collection, guint32 stream, const
             server->completed++;
         if (outcome_is_failure(outcome))
             server->failed++;
-        handshake_counts = triage_handshake_leg_in_statistics(handshake, TRIAGE_LEG_HANDSHAKE)
-            && triage_handshake_leg_value(handshake, TRIAGE_LEG_HANDSHAKE, &handshake_time);
-        if (handshake_counts)
-            g_array_append_val(server->handshakes, handshake_time);
         triage_capture_point_tally_add(&server->capture_points, point);
     }
 
-    rank(collection->slowest, stream, handshake, TRIAGE_LEG_HANDSHAKE);
-    rank(collection->longest_setup, stream, handshake, TRIAGE_LEG_SETUP);
+    rank(&collection->slowest, stream, handshake, TRIAGE_LEG_HANDSHAKE);
+    rank(&collection->longest_setup, stream, handshake, TRIAGE_LEG_SETUP);
 }
-
-static void collection_init(rtt_collection *collection)
-{
-    memset(collection, 0, sizeof *collection);
-    for (guint leg = 0; leg < TRIAGE_LEG_COUNT; leg++)
-        collection->times[leg] = g_array_new(FALSE, FALSE, sizeof(triage_time));
-    collection->servers = g_hash_table_new_full(server_hash, server_equal, server_free, NULL);
-    collection->slowest = g_array_new(FALSE, FALSE, sizeof(ranked_connection));
-    collection->longest_setup = g_array_new(FALSE, FALSE, sizeof(ranked_connection));
-}
-
-static void collection_clear(rtt_collection *collection)
-{
-    for (guint leg = 0; leg < TRIAGE_LEG_COUNT; leg++)
-        g_array_free(collection->times[leg], TRUE);
-    g_hash_table_destroy(collection->servers);
-    g_array_free(collection->slowest, TRUE);
-    g_array_free(collection->longest_setup, TRUE);
-}
-
-/* --- Tables ------------------------------------------------------------------- */
 
 static guint shown_rows(guint available, guint top)
 {
     return top == 0 || available < top ? available : top;
 }
+
+/* The servers in table order; the first `shown` get an array for their
+ * handshake times, which the handshake walk fills. */
+static void rank_servers(rtt_collection *collection, guint top)
+{
+    guint shown;
+
+    collection->ranked_servers =
+        (server_summary **)g_hash_table_get_keys_as_array(collection->servers, &collection->server_count);
+    qsort(collection->ranked_servers, collection->server_count, sizeof *collection->ranked_servers,
+          compare_servers);
+    shown = shown_rows(collection->server_count, top);
+    for (guint i = 0; i < shown; i++)
+        collection->ranked_servers[i]->handshakes = g_array_new(FALSE, FALSE, sizeof(triage_time));
+}
+
+/* One walk per leg: its times in the statistics, in one array reused for
+ * every leg. */
+static void summarise_leg(rtt_collection *collection, triage_handshake_engine *engine, triage_leg leg,
+                          triage_selection_fn is_selected, void *user_data, GArray *times)
+{
+    guint32 stream_count = triage_handshake_engine_stream_count(engine);
+
+    g_array_set_size(times, 0);
+    for (guint32 stream = 0; stream < stream_count; stream++) {
+        const triage_handshake *handshake = triage_handshake_engine_get(engine, stream);
+        triage_time value;
+
+        if (handshake == NULL || (is_selected != NULL && !is_selected(stream, user_data))
+            || !triage_handshake_leg_in_statistics(handshake, leg)
+            || !triage_handshake_leg_value(handshake, leg, &value))
+            continue;
+        g_array_append_val(times, value);
+        if (leg == TRIAGE_LEG_HANDSHAKE && triage_handshake_get_outcome(handshake) != TRIAGE_OUTCOME_NO_HANDSHAKE) {
+            server_summary *server = server_of(collection, handshake);
+
+            if (server->handshakes != NULL)
+                g_array_append_val(server->handshakes, value);
+        }
+    }
+    triage_duration_summary_compute((triage_time *)(void *)times->data, times->len, &collection->summaries[leg]);
+}
+
+static void ranked_list_init(ranked_list *list, guint limit)
+{
+    list->entries = g_array_new(FALSE, FALSE, sizeof(ranked_connection));
+    list->limit = limit;
+    list->candidates = 0;
+}
+
+static void collection_init(rtt_collection *collection, guint top)
+{
+    memset(collection, 0, sizeof *collection);
+    collection->servers = g_hash_table_new_full(server_hash, server_equal, server_free, NULL);
+    ranked_list_init(&collection->slowest, top);
+    ranked_list_init(&collection->longest_setup, top);
+}
+
+static void collection_clear(rtt_collection *collection)
+{
+    g_free(collection->ranked_servers);
+    g_hash_table_destroy(collection->servers);
+    g_array_free(collection->slowest.entries, TRUE);
+    g_array_free(collection->longest_setup.entries, TRUE);
+}
+
+/* --- Tables ------------------------------------------------------------------- */
 
 static void add_not_shown_footnote(triage_table *table, guint available, guint shown, const char *one,
                                    const char *many)
@@ -299,13 +396,10 @@ static triage_table *statistics_table(rtt_collection *collection)
 
     for (gsize i = 0; i < G_N_ELEMENTS(statistics_order); i++) {
         triage_leg leg = statistics_order[i];
-        GArray *times = collection->times[leg];
-        triage_duration_summary summary;
 
-        triage_duration_summary_compute((triage_time *)(void *)times->data, times->len, &summary);
         triage_table_begin_row(table);
         triage_table_add_string(table, triage_leg_name(leg));
-        add_summary_cells(table, &summary);
+        add_summary_cells(table, &collection->summaries[leg]);
     }
     triage_table_add_footnote(table, "handshake:  syn_synack + synack_ack, the path RTT from any capture point.");
     triage_table_add_footnote(table, "syn_synack: last SYN before the first SYN/ACK -> that SYN/ACK (server RTT).");
@@ -340,9 +434,9 @@ static void add_address_cell(triage_table *table, const triage_address *address)
 
 static triage_table *servers_table(rtt_collection *collection, guint top)
 {
-    guint available = g_hash_table_size(collection->servers);
+    guint available = collection->server_count;
     guint shown = shown_rows(available, top);
-    server_summary **servers = (server_summary **)g_hash_table_get_keys_as_array(collection->servers, NULL);
+    server_summary **servers = collection->ranked_servers;
     char *title = ranked_title("Servers", top, "by connections");
     triage_table *table = triage_table_new("servers", title, TRIAGE_SHAPE_LIST);
 
@@ -356,7 +450,6 @@ static triage_table *servers_table(rtt_collection *collection, guint top)
     triage_table_add_column(table, "p90", "P90", TRIAGE_CELL_DURATION);
     triage_table_add_column(table, "max", "Max", TRIAGE_CELL_DURATION);
 
-    qsort(servers, available, sizeof *servers, compare_servers);
     for (guint i = 0; i < shown; i++) {
         server_summary *server = servers[i];
         triage_duration_summary summary;
@@ -384,7 +477,6 @@ static triage_table *servers_table(rtt_collection *collection, guint top)
     triage_table_add_footnote(table, "Connections with a captured SYN or SYN/ACK; failed = refused + unanswered +");
     triage_table_add_footnote(table, "incomplete + reset by client.  P50, P90, Max: handshake RTT.");
     add_not_shown_footnote(table, available, shown, "server", "servers");
-    g_free(servers);
     g_free(title);
     return table;
 }
@@ -417,9 +509,10 @@ static void add_ambiguity_cell(triage_table *table, const triage_handshake *hand
 
 /* The slowest handshakes and the longest setups share their columns; the
  * setups may include ambiguous handshakes, so they say which leg is. */
-static triage_table *ranked_table(const char *name, const char *title, GArray *candidates, guint top,
+static triage_table *ranked_table(const char *name, const char *title, ranked_list *list, guint top,
                                   gboolean with_ambiguity)
 {
+    GArray *candidates = list->entries;
     guint shown = shown_rows(candidates->len, top);
     triage_table *table = triage_table_new(name, title, TRIAGE_SHAPE_LIST);
 
@@ -460,7 +553,7 @@ static triage_table *ranked_table(const char *name, const char *title, GArray *c
     }
     if (shown > 0)
         triage_table_add_footnote(table, "Frames: first SYN, first SYN/ACK, handshake ACK.");
-    add_not_shown_footnote(table, candidates->len, shown, "connection", "connections");
+    add_not_shown_footnote(table, (guint)list->candidates, shown, "connection", "connections");
     return table;
 }
 
@@ -472,16 +565,21 @@ triage_report *triage_rtt_report_build(triage_handshake_engine *engine, guint to
     triage_report *report = triage_report_new("rtt", "Capture Triage: Handshake RTT", filter);
     guint32 stream_count = triage_handshake_engine_stream_count(engine);
     rtt_collection collection;
+    GArray *times = g_array_new(FALSE, FALSE, sizeof(triage_time));
     char *title;
 
     triage_handshake_engine_finish(engine);
-    collection_init(&collection);
+    collection_init(&collection, top);
     for (guint32 stream = 0; stream < stream_count; stream++) {
         const triage_handshake *handshake = triage_handshake_engine_get(engine, stream);
 
         if (handshake != NULL && (is_selected == NULL || is_selected(stream, user_data)))
             collect_connection(&collection, stream, handshake);
     }
+    rank_servers(&collection, top);
+    for (guint leg = 0; leg < TRIAGE_LEG_COUNT; leg++)
+        summarise_leg(&collection, engine, (triage_leg)leg, is_selected, user_data, times);
+    g_array_free(times, TRUE);
 
     triage_report_set_capture(report, capture_packets, capture_first, capture_last);
     triage_report_add_table(report,
@@ -491,10 +589,10 @@ triage_report *triage_rtt_report_build(triage_handshake_engine *engine, guint to
     triage_report_add_table(report, servers_table(&collection, top));
 
     title = ranked_title("Slowest handshakes", top, "unambiguous");
-    triage_report_add_table(report, ranked_table("slowest", title, collection.slowest, top, FALSE));
+    triage_report_add_table(report, ranked_table("slowest", title, &collection.slowest, top, FALSE));
     g_free(title);
     title = ranked_title("Longest setups", top, NULL);
-    triage_report_add_table(report, ranked_table("longest_setup", title, collection.longest_setup, top, TRUE));
+    triage_report_add_table(report, ranked_table("longest_setup", title, &collection.longest_setup, top, TRUE));
     g_free(title);
 
     collection_clear(&collection);
