@@ -28,61 +28,33 @@ typedef struct gui_report {
     guint reports;                 /* TRIAGE_REPORT_* */
     const char *title;
     char *filter;                  /* NULL = every connection */
-    GHashTable *selected_connections;
-    GHashTable *selected_streams;
+    triage_selection selection;    /* kept ready: the filter can change */
     funnel_text_window_t *window;
     gboolean listening;
 } gui_report;
 
-static gboolean set_contains(guint32 key, void *user_data)
-{
-    return g_hash_table_contains((GHashTable *)user_data, GUINT_TO_POINTER(key + 1));
-}
-
 static char *render(gui_report *report, triage_format format)
 {
-    triage_report *reports[3];
-    guint count = 0;
-    triage_report_context context;
     char *text = NULL;
     size_t length = 0;
     FILE *stream = open_memstream(&text, &length);
-
-    triage_report_context_init(&context, TRIAGE_DEFAULT_TOP, TRIAGE_SORT_CONNECTIONS, report->filter,
-                               report->filter ? set_contains : NULL, report->selected_connections,
-                               report->filter ? set_contains : NULL, report->selected_streams);
-    if (report->reports & TRIAGE_REPORT_RTT)
-        reports[count++] = triage_build_rtt_report(&context);
-    if (report->reports & TRIAGE_REPORT_POLICY)
-        reports[count++] = triage_build_policy_report(&context);
-    if (report->reports & TRIAGE_REPORT_DESTS)
-        reports[count++] = triage_build_dests_report(&context);
-    triage_reports_write(stream, format, reports, count, TRIAGE_VERSION);
+    triage_write_reports(stream, report->reports, format, TRIAGE_DEFAULT_TOP, TRIAGE_SORT_CONNECTIONS,
+                         report->filter, report->filter ? &report->selection : NULL);
     fclose(stream);
-    for (guint i = 0; i < count; i++)
-        triage_report_free(reports[i]);
     return text;
 }
 
 static void gui_reset(void *data)
 {
-    gui_report *report = data;
-    g_hash_table_remove_all(report->selected_connections);
-    g_hash_table_remove_all(report->selected_streams);
+    triage_selection_clear(&((gui_report *)data)->selection);
 }
 
 static tap_packet_status gui_packet(void *data, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
                                     const void *tap_data _U_, tap_flags_t flags _U_)
 {
     gui_report *report = data;
-    guint32 connection = triage_glue_last_frame_connection();
-    guint32 stream = triage_glue_last_frame_tcp_stream();
-    if (report->filter) {
-        if (connection != TRIAGE_NO_CONNECTION)
-            g_hash_table_add(report->selected_connections, GUINT_TO_POINTER(connection + 1));
-        if (stream != TRIAGE_NO_CONNECTION)
-            g_hash_table_add(report->selected_streams, GUINT_TO_POINTER(stream + 1));
-    }
+    if (report->filter)
+        triage_selection_add_last_frame(&report->selection);
     return TAP_PACKET_REDRAW;
 }
 
@@ -128,33 +100,30 @@ static void window_closed(void *data)
     gui_report *report = data;
     stop_listening(report);
     report->window = NULL;
-    g_hash_table_destroy(report->selected_connections);
-    g_hash_table_destroy(report->selected_streams);
+    triage_selection_free(&report->selection);
     g_free(report->filter);
     g_free(report);
 }
 
-static TRIAGE_FUNNEL_BUTTON_RETURN copy_text(funnel_text_window_t *window _U_, void *data)
+static void copy_report(gui_report *report, triage_format format)
 {
-    gui_report *report = data;
     const funnel_ops_t *ops = funnel_get_funnel_ops();
-    char *text = render(report, TRIAGE_FORMAT_TEXT);
+    char *text = render(report, format);
     GString *copy = g_string_new(text);
     ops->copy_to_clipboard(copy);
     g_string_free(copy, TRUE);
     free(text);
+}
+
+static TRIAGE_FUNNEL_BUTTON_RETURN copy_text(funnel_text_window_t *window _U_, void *data)
+{
+    copy_report(data, TRIAGE_FORMAT_TEXT);
     return TRUE;
 }
 
 static TRIAGE_FUNNEL_BUTTON_RETURN copy_json(funnel_text_window_t *window _U_, void *data)
 {
-    gui_report *report = data;
-    const funnel_ops_t *ops = funnel_get_funnel_ops();
-    char *text = render(report, TRIAGE_FORMAT_JSON);
-    GString *copy = g_string_new(text);
-    ops->copy_to_clipboard(copy);
-    g_string_free(copy, TRUE);
-    free(text);
+    copy_report(data, TRIAGE_FORMAT_JSON);
     return TRUE;
 }
 
@@ -222,8 +191,7 @@ static void open_report(gpointer data)
     report = g_new0(gui_report, 1);
     report->reports = entry->reports;
     report->title = entry->title;
-    report->selected_connections = g_hash_table_new(g_direct_hash, g_direct_equal);
-    report->selected_streams = g_hash_table_new(g_direct_hash, g_direct_equal);
+    triage_selection_init(&report->selection, TRUE);
     if (!start_listening(report, &error)) {
         g_free(error);
         window_closed(report);
