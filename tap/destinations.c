@@ -6,7 +6,10 @@
  * records (which never move), hashed and compared on the record's address
  * and port bytes: no key is copied or allocated.  Client addresses get a
  * small number on first sight, so the distinct-initiator sets hold packed
- * (row, client number) pairs instead of pointers to chase.
+ * (row, client number) pairs instead of pointers to chase.  Destinations
+ * and port rows count their initiators in two walks, one set at a time:
+ * a set holds up to one pair per connection (16 bytes each with its slack),
+ * and a million connections should not need two at once.
  */
 #include "destinations.h"
 
@@ -91,7 +94,6 @@ typedef struct aggregation {
     GHashTable *port_by_service;       /* triage_connection* -> index + 1 */
     GHashTable *client_numbers;        /* triage_address* -> number + 1 */
     triage_pair_set *destination_initiators; /* (destination, client number) */
-    triage_pair_set *port_initiators;        /* (port row, client number) */
 } aggregation;
 
 static guint32 destination_of(aggregation *work, const triage_connection *connection)
@@ -161,8 +163,16 @@ static void add_connection(aggregation *work, const triage_connection *connectio
                 roles->has_external_client = TRUE;
         }
     }
-    if (triage_pair_set_add(work->port_initiators, port_index, client))
-        port->traffic.initiators++;
+}
+
+/* The second walk: distinct initiators per port row, the rows being known. */
+static void count_port_initiators(aggregation *work, const triage_connection *connection,
+                                  triage_pair_set *port_initiators)
+{
+    guint32 port_index = GPOINTER_TO_UINT(g_hash_table_lookup(work->port_by_service, connection)) - 1;
+    guint32 client = client_number_of(work, connection);
+    if (triage_pair_set_add(port_initiators, port_index, client))
+        g_array_index(work->ports, triage_destination_port, port_index).traffic.initiators++;
 }
 
 static triage_direction direction_of(const destination_roles *roles)
@@ -265,10 +275,10 @@ triage_destinations *triage_destinations_build(triage_connection_table *table,
         .destination_by_server = g_hash_table_new(address_hash, address_equal),
         .port_by_service = g_hash_table_new(service_hash, service_equal),
         .client_numbers = g_hash_table_new(address_hash, address_equal),
-        /* At most one pair per connection in each. */
+        /* At most one pair per connection. */
         .destination_initiators = triage_pair_set_new(count),
-        .port_initiators = triage_pair_set_new(count),
     };
+    triage_pair_set *port_initiators;
 
     for (guint32 index = 0; index < count; index++) {
         if (is_selected != NULL && !is_selected(index, user_data))
@@ -279,6 +289,14 @@ triage_destinations *triage_destinations_build(triage_connection_table *table,
         result->totals.packets += connection->packets_to_server + connection->packets_to_client;
         result->totals.bytes += connection->bytes_to_server + connection->bytes_to_client;
     }
+    triage_pair_set_free(work.destination_initiators);
+    port_initiators = triage_pair_set_new((guint32)result->totals.connections);
+    for (guint32 index = 0; index < count; index++) {
+        if (is_selected != NULL && !is_selected(index, user_data))
+            continue;
+        count_port_initiators(&work, triage_connection_table_get(table, index), port_initiators);
+    }
+    triage_pair_set_free(port_initiators);
 
     for (guint i = 0; i < work.destinations->len; i++) {
         triage_destination *destination = &g_array_index(work.destinations, triage_destination, i);
@@ -287,8 +305,6 @@ triage_destinations *triage_destinations_build(triage_connection_table *table,
     g_hash_table_destroy(work.destination_by_server);
     g_hash_table_destroy(work.port_by_service);
     g_hash_table_destroy(work.client_numbers);
-    triage_pair_set_free(work.destination_initiators);
-    triage_pair_set_free(work.port_initiators);
     g_array_free(work.roles, TRUE);
 
     result->destinations = work.destinations;
