@@ -4,10 +4,13 @@
  * preferences and the postdissector that shows the engines' findings on
  * the packets themselves.
  *
- * Cost discipline: the postdissector returns at once unless a protocol tree
- * is being built (GUI, -V, -Y, -T fields) or a triage report is running, so
- * an installed plugin costs next to nothing in a session that does not use
- * it.  Disabling the protocol removes even that.
+ * Cost discipline: in tshark the postdissector returns at once unless a
+ * triage report runs, the expert tap listens, or a filter, column, field
+ * or visible tree (-V) asks for triage; so an installed plugin costs next
+ * to nothing in a session that does not use it, even when tshark builds
+ * trees for other reasons (-z io,stat, -T fields of other protocols).
+ * Wireshark can show any frame's tree later, so there every frame of the
+ * first pass feeds the engines.  Disabling the protocol removes even that.
  */
 #include <string.h>
 
@@ -16,6 +19,7 @@
 #include <epan/prefs.h>
 #include <epan/proto_data.h>
 #include <epan/tap.h>
+#include <epan/plugin_if.h>
 
 #include "triage_compat.h"
 #include "triage_plugin.h"
@@ -52,6 +56,8 @@ static expert_field ei_rtt_failed = EI_INIT;
 
 static dissector_handle_t triage_handle;
 static int expert_tap_id = -1;
+/* Wireshark rather than tshark: decided once per capture, in triage_init. */
+static gboolean gui_session;
 
 int triage_protocol_id(void)
 {
@@ -181,10 +187,15 @@ static int dissect_triage(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
     proto_tree *triage_tree;
     proto_item *root;
 
-    /* The idle path: nobody looks at our fields, expert infos or reports. */
-    if (!tree && !triage_glue_reports_active() && !have_tap_listener(expert_tap_id))
+    /* The idle path: nobody looks at our fields, expert infos or reports.
+     * A tree alone is no reason to work: tshark builds one for -z io,stat
+     * or -T fields of other protocols.  proto_field_is_referenced is TRUE
+     * for a visible tree and for any triage field a filter, column or -e
+     * names. */
+    if (!gui_session && !triage_glue_reports_active() && !have_tap_listener(expert_tap_id) &&
+        !proto_field_is_referenced(tree, proto_triage))
         return 0;
-    if (!triage_glue_process_frame(pinfo, tree != NULL, &view))
+    if (!triage_glue_process_frame(pinfo, tree != NULL || gui_session, &view))
         return 0;
     if (!(view.handshake && frame_is_handshake_packet(view.handshake, pinfo->num)) &&
         !(view.policy_rule >= 0 && view.policy_violation))
@@ -207,8 +218,17 @@ static int dissect_triage(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
 static void triage_init(void)
 {
     triage_glue_settings settings;
+    ws_info_t *ws_info;
     /* the expert tap is registered after plugin handoffs run */
     expert_tap_id = find_tap_id("expert");
+    /* Only the GUI answers this (tshark has no plugin_if callbacks): there
+     * the user may open any frame's tree, which shows right values only if
+     * the engines saw the frames before it, so the first pass feeds them
+     * even without a tree. */
+    plugin_if_get_ws_info(&ws_info);
+    gui_session = ws_info != NULL && ws_info->ws_info_supported;
+    if (gui_session)
+        triage_glue_want_payloads();
     triage_settings_for_capture(&settings);
     triage_glue_start(&settings);
 }

@@ -116,11 +116,26 @@ void triage_glue_register_helper_taps(void)
     ids.proto_udp = proto_get_id_by_filter_name("udp");
     ids.proto_icmp = proto_get_id_by_filter_name("icmp");
     ids.proto_icmpv6 = proto_get_id_by_filter_name("icmpv6");
-    /* One helper keeps tapping active; the follow taps are queued only when
-     * somebody listens, and they carry the payload tvb the policy needs. */
+    /* One helper keeps tapping active, which costs nothing measurable: the
+     * tcp, udp and ip taps queue headers TCP, UDP and IP parse anyway. */
     register_helper("frame");
+}
+
+/* The follow taps carry the payload tvb the policy needs, but once somebody
+ * listens TCP and UDP build and queue one for every packet (about 1 % of a
+ * tree-building tshark run): listen only from the moment the engines run. */
+static gboolean payload_helpers_registered;
+/* Set while the frame that started the listening is processed: TCP and UDP
+ * dissected it before, so its payload is looked up in the frame itself. */
+static gboolean payload_taps_missed_this_frame;
+
+void triage_glue_want_payloads(void)
+{
+    if (payload_helpers_registered)
+        return;
     register_helper("tcp_follow");
     register_helper("udp_follow");
+    payload_helpers_registered = TRUE;
 }
 
 static gboolean port_is_service(guint8 transport, guint16 port, void *user_data _U_)
@@ -234,7 +249,14 @@ void triage_glue_stop(void)
     state.started = FALSE;
 }
 
-void triage_glue_report_listener_added(void) { state.report_listeners++; }
+void triage_glue_report_listener_added(void)
+{
+    /* Reports register before the first packet (tshark starts them after
+     * opening the file, the GUI before retapping): no frame misses its
+     * payload. */
+    triage_glue_want_payloads();
+    state.report_listeners++;
+}
 void triage_glue_report_listener_removed(void)
 {
     if (state.report_listeners)
@@ -345,6 +367,82 @@ static void scan_layers(packet_info *pinfo, layer_scan *scan)
     }
 }
 
+static void set_payload(const guint8 *bytes, guint32 available, triage_flow_packet *packet)
+{
+    guint32 length = MIN(available, TRIAGE_PAYLOAD_PREFIX_BYTES);
+    if (length) {
+        packet->payload = bytes;
+        packet->payload_length = length;
+    }
+}
+
+static void put_big_endian(guint8 *out, guint32 value, guint bytes)
+{
+    for (guint i = 0; i < bytes; i++)
+        out[i] = (guint8)(value >> (8 * (bytes - 1 - i)));
+}
+
+static const guint8 *find_bytes(const guint8 *haystack, gsize length, const guint8 *needle, gsize needle_length)
+{
+    const guint8 *end = haystack + length;
+    for (const guint8 *cursor = haystack; (gsize)(end - cursor) >= needle_length; cursor++) {
+        cursor = memchr(cursor, needle[0], (gsize)(end - cursor) - needle_length + 1);
+        if (!cursor)
+            return NULL;
+        if (memcmp(cursor, needle, needle_length) == 0)
+            return cursor;
+    }
+    return NULL;
+}
+
+/* The payload of a frame the follow taps did not see, found after its
+ * transport header in the frame's bytes: header holds the header's first
+ * bytes as on the wire (ports, then sequence and acknowledgement numbers or
+ * length and checksum), which no earlier header of the frame repeats.  Runs
+ * for one frame per capture at most, never in steady state. */
+static void take_payload_from_frame(packet_info *pinfo, const guint8 *header, gsize header_length,
+                                    guint header_size, guint32 payload_size, triage_flow_packet *packet)
+{
+    tvbuff_t *frame;
+    const guint8 *bytes, *found;
+    guint captured;
+    gsize offset;
+    if (!pinfo->data_src || payload_size == 0)
+        return;
+    frame = get_data_source_tvb((struct data_source *)pinfo->data_src->data);
+    captured = frame ? tvb_captured_length(frame) : 0;
+    if (captured == 0)
+        return;
+    bytes = tvb_get_ptr(frame, 0, captured);
+    found = find_bytes(bytes, captured, header, header_length);
+    if (!found)
+        return;
+    offset = (gsize)(found - bytes) + header_size;
+    if (offset < captured)
+        set_payload(bytes + offset, MIN(payload_size, (guint32)(captured - offset)), packet);
+}
+
+static void take_tcp_payload_from_frame(packet_info *pinfo, const tcp_info_t *tcp, triage_flow_packet *packet)
+{
+    guint8 header[12];
+    put_big_endian(header, tcp->th_sport, 2);
+    put_big_endian(header + 2, tcp->th_dport, 2);
+    put_big_endian(header + 4, tcp->th_rawseq, 4);
+    put_big_endian(header + 8, tcp->th_rawack, 4);
+    take_payload_from_frame(pinfo, header, sizeof header, tcp->th_hlen, tcp->th_seglen, packet);
+}
+
+static void take_udp_payload_from_frame(packet_info *pinfo, const e_udphdr *udp, triage_flow_packet *packet)
+{
+    guint8 header[8];
+    put_big_endian(header, udp->uh_sport, 2);
+    put_big_endian(header + 2, udp->uh_dport, 2);
+    put_big_endian(header + 4, udp->uh_ulen, 2);
+    put_big_endian(header + 6, udp->uh_sum, 2);
+    if (udp->uh_ulen > 8)
+        take_payload_from_frame(pinfo, header, sizeof header, 8, udp->uh_ulen - 8, packet);
+}
+
 static void take_payload(int follow_tap, gboolean is_tcp, triage_flow_packet *packet)
 {
     const void *data = last_tapped(follow_tap, NULL);
@@ -356,10 +454,7 @@ static void take_payload(int follow_tap, gboolean is_tcp, triage_flow_packet *pa
     if (!payload)
         return;
     length = MIN(tvb_captured_length(payload), TRIAGE_PAYLOAD_PREFIX_BYTES);
-    if (length) {
-        packet->payload = tvb_get_ptr(payload, 0, length);
-        packet->payload_length = length;
-    }
+    set_payload(tvb_get_ptr(payload, 0, length), length, packet);
 }
 
 /* Fills packet from the innermost flow of the frame; FALSE for non-IP. */
@@ -394,8 +489,12 @@ static gboolean describe_flow(packet_info *pinfo, const layer_scan *scan,
         packet->source_port = tcp->th_sport;
         packet->destination_port = tcp->th_dport;
         packet->tcp_flags = tcp->th_flags;
-        if (tcp->th_have_seglen && tcp->th_seglen)
-            take_payload(ids.tap_tcp_follow, TRUE, packet);
+        if (tcp->th_have_seglen && tcp->th_seglen) {
+            if (payload_taps_missed_this_frame)
+                take_tcp_payload_from_frame(pinfo, tcp, packet);
+            else
+                take_payload(ids.tap_tcp_follow, TRUE, packet);
+        }
         *tcp_out = tcp;
         return TRUE;
     }
@@ -408,7 +507,10 @@ static gboolean describe_flow(packet_info *pinfo, const layer_scan *scan,
         packet->stream = udp->uh_stream;
         packet->source_port = udp->uh_sport;
         packet->destination_port = udp->uh_dport;
-        take_payload(ids.tap_udp_follow, FALSE, packet);
+        if (payload_taps_missed_this_frame)
+            take_udp_payload_from_frame(pinfo, udp, packet);
+        else
+            take_payload(ids.tap_udp_follow, FALSE, packet);
         return TRUE;
     }
     /* Another IP protocol (GRE, ESP, …): the innermost IP header. */
@@ -428,7 +530,6 @@ static gboolean describe_flow(packet_info *pinfo, const layer_scan *scan,
         packet->transport = ip6->ip6_nxt;
         return TRUE;
     }
-    (void)pinfo;
     return FALSE;
 }
 
@@ -546,6 +647,10 @@ gboolean triage_glue_process_frame(packet_info *pinfo, gboolean keep_marks, tria
         return view->connection != NULL || view->policy_rule >= 0;
     }
 
+    /* The engines may start only now (a filter or field names triage,
+     * -z expert): the follow taps listen from the next frame on. */
+    payload_taps_missed_this_frame = !payload_helpers_registered;
+    triage_glue_want_payloads();
     triage_glue_flush();
     scan_layers(pinfo, &scan);
     /* What an ICMP error quotes (a DHT query, a TCP SYN) is not what this

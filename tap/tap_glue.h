@@ -39,6 +39,10 @@ typedef struct triage_glue_settings {
 
 /* Handoff: register the dissector-helper tap listeners. */
 void triage_glue_register_helper_taps(void);
+/* Makes TCP and UDP hand over payloads from now on (the follow taps): call
+ * it as soon as the engines are known to run.  Reports do so when they
+ * register; a frame processed before it finds its payload in its bytes. */
+void triage_glue_want_payloads(void);
 /* Start of a capture (init routine) and its end (cleanup routine). */
 void triage_glue_start(const triage_glue_settings *settings);
 void triage_glue_stop(void);
