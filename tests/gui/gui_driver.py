@@ -187,7 +187,7 @@ def press(node):
     node.queryAction().doAction(0)
 
 
-def top_level(application, title_fragment, role="dialog", index=0):
+def top_level(application, title_fragment, role="dialog", index=0, timeout=None):
     def probe():
         # the bus may have missed the new window while Wireshark was busy
         application.clear_cache()
@@ -195,7 +195,7 @@ def top_level(application, title_fragment, role="dialog", index=0):
         matches = [node for node in matches
                    if node is not None and node.getRoleName() == role and title_fragment in node.name]
         return matches[index] if len(matches) > index else None
-    return wait_until(f"a {role} titled '{title_fragment}'", probe)
+    return wait_until(f"a {role} titled '{title_fragment}'", probe, **({"timeout": timeout} if timeout else {}))
 
 
 def wait_for_new(describe, read, old):
@@ -336,10 +336,23 @@ class Session:
         keys("Escape", "Escape")
         return entries
 
+    def open_dialog(self, path, title):
+        """Chooses a menu entry until its dialog shows.  Keys typed while a
+        loaded machine is still drawing the popup can land on a neighbour
+        entry; the user would simply try again, and so do we."""
+        for attempt in range(3):
+            self.choose(path)
+            try:
+                return top_level(self.application, title, timeout=20)
+            except RuntimeError:
+                if attempt == 2:
+                    raise
+                keys("Escape", "Escape")  # the menu, or what the stray key opened
+                time.sleep(1)
+
     def report_window(self, report):
         title = report["title"]
-        self.choose(["Statistics", title])
-        dialog = top_level(self.application, title)
+        dialog = self.open_dialog(["Statistics", title], title)
         window = x_window(title)
         # as a user would, make the window large enough for the tables
         run("xdotool", "windowsize", window, "1420", "820", "windowmove", window, "10", "40")
