@@ -5,18 +5,18 @@
  * The hash tables here are keyed by pointers into the connection table's
  * records (which never move), hashed and compared on the record's address
  * and port bytes: no key is copied or allocated.  Client addresses get a
- * small number on first sight, so the distinct-initiator sets hold packed
- * (row, client number) pairs instead of pointers to chase.  Destinations
- * and port rows count their initiators in two walks, one set at a time:
- * a set holds up to one pair per connection (16 bytes each with its slack),
- * and a million connections should not need two at once.
+ * small number on first sight.  Distinct initiators need no set of pairs:
+ * once the rows are known, the connections are grouped by destination and,
+ * inside it, by port row (a counting sort of 4-byte indexes), and one walk
+ * remembers for each client number the last destination and row it was
+ * seen in.  That is 4 bytes per connection and 8 per distinct client while
+ * the report is built, linear time, and no hashing beyond the lookups.
  */
 #include "destinations.h"
 
 #include <string.h>
 
 #include "byte_hash.h"
-#include "pair_set.h"
 
 struct triage_destinations {
     GArray *destinations; /* of triage_destination, ranked */
@@ -93,7 +93,6 @@ typedef struct aggregation {
     GHashTable *destination_by_server; /* triage_address* -> index + 1 */
     GHashTable *port_by_service;       /* triage_connection* -> index + 1 */
     GHashTable *client_numbers;        /* triage_address* -> number + 1 */
-    triage_pair_set *destination_initiators; /* (destination, client number) */
 } aggregation;
 
 static guint32 destination_of(aggregation *work, const triage_connection *connection)
@@ -140,39 +139,103 @@ static guint32 client_number_of(aggregation *work, const triage_connection *conn
 
 static void add_connection(aggregation *work, const triage_connection *connection)
 {
-    guint32 client = client_number_of(work, connection);
     guint32 destination_index = destination_of(work, connection);
     guint32 port_index = port_of(work, connection, destination_index);
     triage_destination *destination = &g_array_index(work->destinations, triage_destination, destination_index);
     triage_destination_port *port = &g_array_index(work->ports, triage_destination_port, port_index);
 
+    /* Every client gets its number now: the initiator walk sizes its
+     * marks by their count. */
+    client_number_of(work, connection);
     traffic_add(&destination->traffic, connection);
     traffic_add(&port->traffic, connection);
     if (!connection->responder_inferred)
         port->inferred = 0;
+}
 
-    if (triage_pair_set_add(work->destination_initiators, destination_index, client)) {
-        destination->traffic.initiators++;
-        /* The client's network is looked up once per distinct initiator,
-         * and only while it can still change the direction. */
-        destination_roles *roles = &g_array_index(work->roles, destination_roles, destination_index);
-        if (!roles->has_internal_client || !roles->has_external_client) {
-            if (triage_address_in_networks(&connection->client, work->internal, work->internal_count))
-                roles->has_internal_client = TRUE;
-            else
-                roles->has_external_client = TRUE;
-        }
+/* A new initiator of a destination: its network, looked up once per
+ * distinct initiator and only while it can still change the direction. */
+static void note_initiator(aggregation *work, guint32 destination_index, const triage_connection *connection)
+{
+    destination_roles *roles = &g_array_index(work->roles, destination_roles, destination_index);
+    g_array_index(work->destinations, triage_destination, destination_index).traffic.initiators++;
+    if (!roles->has_internal_client || !roles->has_external_client) {
+        if (triage_address_in_networks(&connection->client, work->internal, work->internal_count))
+            roles->has_internal_client = TRUE;
+        else
+            roles->has_external_client = TRUE;
     }
 }
 
-/* The second walk: distinct initiators per port row, the rows being known. */
-static void count_port_initiators(aggregation *work, const triage_connection *connection,
-                                  triage_pair_set *port_initiators)
+/* Port rows ordered by destination, and where each row's connections start
+ * in the grouped order (rows[i] starts at starts[i]). */
+static void order_rows(const aggregation *work, guint32 *rows, guint32 *starts)
 {
-    guint32 port_index = GPOINTER_TO_UINT(g_hash_table_lookup(work->port_by_service, connection)) - 1;
-    guint32 client = client_number_of(work, connection);
-    if (triage_pair_set_add(port_initiators, port_index, client))
-        g_array_index(work->ports, triage_destination_port, port_index).traffic.initiators++;
+    guint destination_count = work->destinations->len, row_count = work->ports->len;
+    guint32 *next = g_new0(guint32, destination_count + 1);
+    guint32 position = 0;
+
+    for (guint row = 0; row < row_count; row++)
+        next[g_array_index(work->ports, triage_destination_port, row).destination + 1]++;
+    for (guint d = 0; d < destination_count; d++)
+        next[d + 1] += next[d];
+    for (guint row = 0; row < row_count; row++)
+        rows[next[g_array_index(work->ports, triage_destination_port, row).destination]++] = row;
+    for (guint i = 0; i < row_count; i++) {
+        starts[i] = position;
+        position += g_array_index(work->ports, triage_destination_port, rows[i]).traffic.connections;
+    }
+    g_free(next);
+}
+
+static void count_initiators(aggregation *work, triage_connection_table *table, guint32 selected_count,
+                             triage_connection_selected_fn is_selected, void *user_data)
+{
+    guint row_count = work->ports->len, client_count = g_hash_table_size(work->client_numbers);
+    guint32 *rows = g_new(guint32, row_count + 1);
+    guint32 *starts = g_new(guint32, row_count + 1);
+    guint32 *row_position = g_new(guint32, row_count + 1); /* rank of each row in rows[] */
+    guint32 *fill = g_new(guint32, row_count + 1);
+    guint32 *grouped = g_new(guint32, selected_count + 1);
+    guint32 *last_row = g_new0(guint32, client_count + 1);         /* row + 1 */
+    guint32 *last_destination = g_new0(guint32, client_count + 1); /* destination + 1 */
+    guint32 count = triage_connection_table_count(table);
+
+    order_rows(work, rows, starts);
+    for (guint i = 0; i < row_count; i++) {
+        row_position[rows[i]] = i;
+        fill[i] = starts[i];
+    }
+    for (guint32 index = 0; index < count; index++) {
+        if (is_selected != NULL && !is_selected(index, user_data))
+            continue;
+        const triage_connection *connection = triage_connection_table_get(table, index);
+        guint32 row = GPOINTER_TO_UINT(g_hash_table_lookup(work->port_by_service, connection)) - 1;
+        grouped[fill[row_position[row]]++] = index;
+    }
+    for (guint i = 0; i < row_count; i++) {
+        guint32 row = rows[i];
+        triage_destination_port *port = &g_array_index(work->ports, triage_destination_port, row);
+        for (guint32 k = starts[i]; k < starts[i] + port->traffic.connections; k++) {
+            const triage_connection *connection = triage_connection_table_get(table, grouped[k]);
+            guint32 client = client_number_of(work, connection);
+            if (last_row[client] != row + 1) {
+                last_row[client] = row + 1;
+                port->traffic.initiators++;
+            }
+            if (last_destination[client] != port->destination + 1) {
+                last_destination[client] = port->destination + 1;
+                note_initiator(work, port->destination, connection);
+            }
+        }
+    }
+    g_free(rows);
+    g_free(starts);
+    g_free(row_position);
+    g_free(fill);
+    g_free(grouped);
+    g_free(last_row);
+    g_free(last_destination);
 }
 
 static triage_direction direction_of(const destination_roles *roles)
@@ -275,10 +338,7 @@ triage_destinations *triage_destinations_build(triage_connection_table *table,
         .destination_by_server = g_hash_table_new(address_hash, address_equal),
         .port_by_service = g_hash_table_new(service_hash, service_equal),
         .client_numbers = g_hash_table_new(address_hash, address_equal),
-        /* At most one pair per connection. */
-        .destination_initiators = triage_pair_set_new(count),
     };
-    triage_pair_set *port_initiators;
 
     for (guint32 index = 0; index < count; index++) {
         if (is_selected != NULL && !is_selected(index, user_data))
@@ -289,14 +349,7 @@ triage_destinations *triage_destinations_build(triage_connection_table *table,
         result->totals.packets += connection->packets_to_server + connection->packets_to_client;
         result->totals.bytes += connection->bytes_to_server + connection->bytes_to_client;
     }
-    triage_pair_set_free(work.destination_initiators);
-    port_initiators = triage_pair_set_new((guint32)result->totals.connections);
-    for (guint32 index = 0; index < count; index++) {
-        if (is_selected != NULL && !is_selected(index, user_data))
-            continue;
-        count_port_initiators(&work, triage_connection_table_get(table, index), port_initiators);
-    }
-    triage_pair_set_free(port_initiators);
+    count_initiators(&work, table, (guint32)result->totals.connections, is_selected, user_data);
 
     for (guint i = 0; i < work.destinations->len; i++) {
         triage_destination *destination = &g_array_index(work.destinations, triage_destination, i);

@@ -28,7 +28,6 @@
 
 #include "destinations.h"
 #include "flow_script.h"
-#include "pair_set.h"
 #include "report_dests.h"
 #include "report_model.h"
 
@@ -654,35 +653,6 @@ static void test_rows_add_up(void)
     triage_connection_table_free(table);
 }
 
-/* The distinct-pair set against a GHashTable, filled to its maximum with
- * pairs that collide in either half. */
-static void test_pair_set(void)
-{
-    const guint32 maximum = 20000;
-    triage_pair_set *set = triage_pair_set_new(maximum);
-    GHashTable *reference = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    GRand *random = g_rand_new_with_seed(7);
-    guint added = 0;
-    while (added < maximum) {
-        /* Small ranges make repeats; the full range reaches G_MAXUINT32 - 1. */
-        guint32 first = (guint32)g_rand_int_range(random, 0, 300);
-        guint32 second = g_rand_boolean(random) ? (guint32)g_rand_int_range(random, 0, 300)
-                                                : MIN(g_rand_int(random), G_MAXUINT32 - 1);
-        char *key = g_strdup_printf("%u/%u", first, second);
-        gboolean expected_new = !g_hash_table_contains(reference, key);
-        g_assert_cmpint(triage_pair_set_add(set, first, second), ==, expected_new);
-        if (expected_new) {
-            g_hash_table_add(reference, key);
-            added++;
-        } else {
-            g_free(key);
-        }
-    }
-    g_hash_table_destroy(reference);
-    g_rand_free(random);
-    triage_pair_set_free(set);
-}
-
 static void test_names(void)
 {
     g_assert_cmpstr(triage_direction_name(TRIAGE_DIRECTION_INBOUND), ==, "inbound");
@@ -705,7 +675,6 @@ int main(int argc, char **argv)
     g_test_add_func("/destinations/empty", test_empty);
     g_test_add_func("/destinations/rows_add_up", test_rows_add_up);
     g_test_add_func("/destinations/names", test_names);
-    g_test_add_func("/destinations/pair_set", test_pair_set);
     g_test_add_func("/destinations/report/contract", test_report_contract);
 
     GPtrArray *case_lists = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
