@@ -11,7 +11,10 @@
 #include "handshake.h"
 
 /* Keeping the record small is what lets a million connections fit. */
-G_STATIC_ASSERT(sizeof(triage_handshake) <= 96);
+G_STATIC_ASSERT(sizeof(triage_handshake) <= 56);
+/* The bit fields hold every value. */
+G_STATIC_ASSERT(TRIAGE_OUTCOME_COUNT <= 1 << 3);
+G_STATIC_ASSERT(TRIAGE_ANOMALY_KIND_COUNT <= 5);
 
 /* triage_handshake.progress bits: what has been seen so far. */
 enum {
@@ -95,14 +98,27 @@ static gboolean is_under_way(const triage_handshake *handshake)
     return has(handshake, PROGRESS_ACK_SEEN) || !has(handshake, PROGRESS_OPENED);
 }
 
+/* A fixed order of a stream's two endpoints: by port, then by address.
+ * tcp.stream fixes the pair, so one bit (is the client first?) tells the
+ * roles, and no address needs to be kept. */
+static gboolean endpoint_is_first(const triage_address *address, guint16 port, const triage_address *peer,
+                                  guint16 peer_port)
+{
+    if (port != peer_port)
+        return port < peer_port;
+    return memcmp(address, peer, sizeof *address) < 0;
+}
+
 static gboolean segment_is_from_client(const triage_handshake *handshake,
                                        const triage_tcp_segment *segment)
 {
-    /* tcp.stream fixes the address and port pair, so the ports alone tell
-     * the direction unless both sides use the same port. */
-    if (handshake->client_port != handshake->server_port)
-        return segment->source_port == handshake->client_port;
-    return memcmp(&segment->source, &handshake->client, sizeof handshake->client) == 0;
+    /* Equal endpoints (a host talking to itself on one port) cannot be
+     * told apart: every segment then counts as the client's. */
+    if (segment->source_port == segment->destination_port
+        && memcmp(&segment->source, &segment->destination, sizeof segment->source) == 0)
+        return TRUE;
+    return endpoint_is_first(&segment->source, segment->source_port, &segment->destination,
+                             segment->destination_port) == handshake->client_first;
 }
 
 /* Stores end - start in *slot when it is a duration; a negative one means
@@ -228,13 +244,10 @@ static void on_reset(triage_handshake *handshake, const triage_tcp_segment *segm
 
 static void set_roles(triage_handshake *handshake, const triage_tcp_segment *segment, gboolean sender_is_client)
 {
-    const triage_address *client = sender_is_client ? &segment->source : &segment->destination;
-    const triage_address *server = sender_is_client ? &segment->destination : &segment->source;
+    gboolean source_first = endpoint_is_first(&segment->source, segment->source_port, &segment->destination,
+                                              segment->destination_port);
 
-    handshake->client = *client;
-    handshake->server = *server;
-    handshake->client_port = sender_is_client ? segment->source_port : segment->destination_port;
-    handshake->server_port = sender_is_client ? segment->destination_port : segment->source_port;
+    handshake->client_first = sender_is_client ? source_first : !source_first;
 }
 
 static void open_record(triage_handshake *handshake, const triage_tcp_segment *segment)
@@ -455,6 +468,12 @@ gboolean triage_handshake_leg_is_ambiguous(const triage_handshake *handshake, tr
 guint triage_handshake_anomalies(const triage_handshake *handshake)
 {
     return handshake->anomalies;
+}
+
+gboolean triage_handshake_client_is(const triage_handshake *handshake, const triage_address *address,
+                                    guint16 port, const triage_address *peer, guint16 peer_port)
+{
+    return endpoint_is_first(address, port, peer, peer_port) == handshake->client_first;
 }
 
 gboolean triage_handshake_leg_in_statistics(const triage_handshake *handshake, triage_leg leg)

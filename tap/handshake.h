@@ -22,7 +22,9 @@
  *
  * The client is the sender of the first SYN; with no SYN captured, the
  * receiver of the SYN/ACK; with neither, the sender of the first packet
- * (the roles are then unknown, as the outcome no_handshake says).
+ * (the roles are then unknown, as the outcome no_handshake says).  The
+ * engine keeps no addresses: the connection table holds each flow's
+ * endpoints once, and triage_handshake_client_is tells which is the client.
  *
  * Records are indexed by tcp.stream, which Wireshark numbers densely from
  * 0 in order of first sight, so a plain array holds them.
@@ -95,9 +97,9 @@ enum {
 const char *triage_handshake_anomaly_name(guint anomaly_bit);
 
 /*
- * One connection: 96 bytes.  Frames, addresses and ports are public fields;
- * read times, outcome, ambiguity and anomalies through the functions below.
- * A frame number of 0 means "no such packet".
+ * One connection: 56 bytes, a million of them fit in 56 MB.  Frames are
+ * public fields; read times, outcome, ambiguity, anomalies and roles
+ * through the functions below.  A frame number of 0 means "no such packet".
  */
 typedef struct triage_handshake {
     /* Each slot first holds the moment a measurement started and, once the
@@ -116,15 +118,12 @@ typedef struct triage_handshake {
 
     guint32 synack_seq;               /* the ACK must acknowledge synack_seq + 1 */
 
-    triage_address client;
-    triage_address server;
-    guint16 client_port;
-    guint16 server_port;
-
-    guint16 progress;                 /* private: which packets were seen */
-    guint8 outcome;                   /* triage_handshake_outcome */
-    guint8 ambiguity;                 /* TRIAGE_AMBIGUOUS_* */
-    guint8 anomalies;                 /* TRIAGE_ANOMALY_* */
+    /* private */
+    guint32 progress : 12;            /* which packets were seen */
+    guint32 outcome : 3;              /* triage_handshake_outcome */
+    guint32 ambiguity : 2;            /* TRIAGE_AMBIGUOUS_* */
+    guint32 anomalies : 5;            /* TRIAGE_ANOMALY_* */
+    guint32 client_first : 1;         /* the client's endpoint orders first */
 } triage_handshake;
 
 typedef struct triage_handshake_engine triage_handshake_engine;
@@ -163,6 +162,11 @@ guint triage_handshake_ambiguity(const triage_handshake *handshake);
 gboolean triage_handshake_leg_is_ambiguous(const triage_handshake *handshake, triage_leg leg);
 /* TRIAGE_ANOMALY_* bits. */
 guint triage_handshake_anomalies(const triage_handshake *handshake);
+/* TRUE when (address, port) is the client's endpoint of the stream whose
+ * other endpoint is (peer, peer_port): give the two endpoints of the
+ * stream, in either order (the connection table has them). */
+gboolean triage_handshake_client_is(const triage_handshake *handshake, const triage_address *address,
+                                    guint16 port, const triage_address *peer, guint16 peer_port);
 /* TRUE when the leg belongs in the RTT statistics: measured, unambiguous,
  * and the connection's clock and roles are sane. */
 gboolean triage_handshake_leg_in_statistics(const triage_handshake *handshake, triage_leg leg);

@@ -48,7 +48,16 @@ typedef struct ranked_list {
     guint64 candidates;  /* how many qualified, kept or not */
 } ranked_list;
 
+/* A stream's endpoints in the handshake's roles. */
+typedef struct endpoints {
+    triage_address client;
+    triage_address server;
+    guint16 client_port;
+    guint16 server_port;
+} endpoints;
+
 typedef struct rtt_collection {
+    triage_connection_table *connection_table; /* where the addresses are */
     guint64 outcomes[TRIAGE_OUTCOME_COUNT];
     guint64 connections;
     guint64 attempted;
@@ -89,15 +98,43 @@ static void server_free(gpointer data)
     g_free(server);
 }
 
-static server_summary *server_of(rtt_collection *collection, const triage_handshake *handshake)
+/* The stream's endpoints from the connection table, in the roles the
+ * handshake engine gave them; FALSE when the table does not hold it. */
+static gboolean endpoints_of(const rtt_collection *collection, guint32 stream, const triage_handshake *handshake,
+                             endpoints *out)
 {
-    server_summary probe = {.address = handshake->server, .port = handshake->server_port};
-    server_summary *server = g_hash_table_lookup(collection->servers, &probe);
+    triage_flow_packet probe = {.transport = TRIAGE_TRANSPORT_TCP, .stream = stream};
+    const triage_connection *connection = triage_connection_table_find(collection->connection_table, &probe, NULL);
+    gboolean same_roles;
 
+    memset(out, 0, sizeof *out);
+    if (connection == NULL)
+        return FALSE;
+    same_roles = triage_handshake_client_is(handshake, &connection->client, connection->client_port,
+                                            &connection->server, connection->server_port);
+    out->client = same_roles ? connection->client : connection->server;
+    out->client_port = same_roles ? connection->client_port : connection->server_port;
+    out->server = same_roles ? connection->server : connection->client;
+    out->server_port = same_roles ? connection->server_port : connection->client_port;
+    return TRUE;
+}
+
+/* The summary of the stream's server; NULL when its address is unknown. */
+static server_summary *server_of(rtt_collection *collection, guint32 stream, const triage_handshake *handshake)
+{
+    endpoints ends;
+    server_summary probe = {0};
+    server_summary *server;
+
+    if (!endpoints_of(collection, stream, handshake, &ends))
+        return NULL;
+    probe.address = ends.server;
+    probe.port = ends.server_port;
+    server = g_hash_table_lookup(collection->servers, &probe);
     if (server == NULL) {
         server = g_new0(server_summary, 1);
-        server->address = handshake->server;
-        server->port = handshake->server_port;
+        server->address = ends.server;
+        server->port = ends.server_port;
         g_hash_table_add(collection->servers, server);
     }
     return server;
@@ -222,9 +259,8 @@ static void collect_connection(rtt_collection *collection, guint32 stream, const
 
     /* Without a SYN or SYN/ACK the server is a guess: keep it out of the
      * per-server table. */
-    if (outcome != TRIAGE_OUTCOME_NO_HANDSHAKE) {
-        server_summary *server = server_of(collection, handshake);
-
+    server_summary *server = outcome != TRIAGE_OUTCOME_NO_HANDSHAKE ? server_of(collection, stream, handshake) : NULL;
+    if (server != NULL) {
         server->connections++;
         if (outcome == TRIAGE_OUTCOME_COMPLETED)
             server->completed++;
@@ -275,9 +311,9 @@ static void summarise_leg(rtt_collection *collection, triage_handshake_engine *e
             continue;
         g_array_append_val(times, value);
         if (leg == TRIAGE_LEG_HANDSHAKE && triage_handshake_get_outcome(handshake) != TRIAGE_OUTCOME_NO_HANDSHAKE) {
-            server_summary *server = server_of(collection, handshake);
+            server_summary *server = server_of(collection, stream, handshake);
 
-            if (server->handshakes != NULL)
+            if (server != NULL && server->handshakes != NULL)
                 g_array_append_val(server->handshakes, value);
         }
     }
@@ -291,9 +327,10 @@ static void ranked_list_init(ranked_list *list, guint limit)
     list->candidates = 0;
 }
 
-static void collection_init(rtt_collection *collection, guint top)
+static void collection_init(rtt_collection *collection, triage_connection_table *connections, guint top)
 {
     memset(collection, 0, sizeof *collection);
+    collection->connection_table = connections;
     collection->servers = g_hash_table_new_full(server_hash, server_equal, server_free, NULL);
     ranked_list_init(&collection->slowest, top);
     ranked_list_init(&collection->longest_setup, top);
@@ -509,8 +546,8 @@ static void add_ambiguity_cell(triage_table *table, const triage_handshake *hand
 
 /* The slowest handshakes and the longest setups share their columns; the
  * setups may include ambiguous handshakes, so they say which leg is. */
-static triage_table *ranked_table(const char *name, const char *title, ranked_list *list, guint top,
-                                  gboolean with_ambiguity)
+static triage_table *ranked_table(const rtt_collection *collection, const char *name, const char *title,
+                                  ranked_list *list, guint top, gboolean with_ambiguity)
 {
     GArray *candidates = list->entries;
     guint shown = shown_rows(candidates->len, top);
@@ -536,13 +573,21 @@ static triage_table *ranked_table(const char *name, const char *title, ranked_li
         /* The first SYN: where setup starts, and for an unambiguous
          * handshake also the SYN its first leg is timed from. */
         gint64 frames[] = {handshake->first_syn_frame, handshake->synack_frame, handshake->ack_frame};
+        endpoints ends;
 
         triage_table_begin_row(table);
         triage_table_add_integer(table, entry->stream);
-        add_address_cell(table, &handshake->client);
-        triage_table_add_integer(table, handshake->client_port);
-        add_address_cell(table, &handshake->server);
-        triage_table_add_integer(table, handshake->server_port);
+        if (endpoints_of(collection, entry->stream, handshake, &ends)) {
+            add_address_cell(table, &ends.client);
+            triage_table_add_integer(table, ends.client_port);
+            add_address_cell(table, &ends.server);
+            triage_table_add_integer(table, ends.server_port);
+        } else {
+            triage_table_add_null(table);
+            triage_table_add_null(table);
+            triage_table_add_null(table);
+            triage_table_add_null(table);
+        }
         add_leg_cell(table, handshake, TRIAGE_LEG_HANDSHAKE);
         add_leg_cell(table, handshake, TRIAGE_LEG_SYN_SYNACK);
         add_leg_cell(table, handshake, TRIAGE_LEG_SYNACK_ACK);
@@ -557,7 +602,8 @@ static triage_table *ranked_table(const char *name, const char *title, ranked_li
     return table;
 }
 
-triage_report *triage_rtt_report_build(triage_handshake_engine *engine, guint top, const char *filter,
+triage_report *triage_rtt_report_build(triage_handshake_engine *engine, triage_connection_table *connections,
+                                       guint top, const char *filter,
                                        triage_selection_fn is_selected, void *user_data,
                                        guint64 capture_packets, triage_time capture_first,
                                        triage_time capture_last)
@@ -569,7 +615,7 @@ triage_report *triage_rtt_report_build(triage_handshake_engine *engine, guint to
     char *title;
 
     triage_handshake_engine_finish(engine);
-    collection_init(&collection, top);
+    collection_init(&collection, connections, top);
     for (guint32 stream = 0; stream < stream_count; stream++) {
         const triage_handshake *handshake = triage_handshake_engine_get(engine, stream);
 
@@ -589,10 +635,11 @@ triage_report *triage_rtt_report_build(triage_handshake_engine *engine, guint to
     triage_report_add_table(report, servers_table(&collection, top));
 
     title = ranked_title("Slowest handshakes", top, "unambiguous");
-    triage_report_add_table(report, ranked_table("slowest", title, &collection.slowest, top, FALSE));
+    triage_report_add_table(report, ranked_table(&collection, "slowest", title, &collection.slowest, top, FALSE));
     g_free(title);
     title = ranked_title("Longest setups", top, NULL);
-    triage_report_add_table(report, ranked_table("longest_setup", title, &collection.longest_setup, top, TRUE));
+    triage_report_add_table(report,
+                            ranked_table(&collection, "longest_setup", title, &collection.longest_setup, top, TRUE));
     g_free(title);
 
     collection_clear(&collection);

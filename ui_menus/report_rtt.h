@@ -23,6 +23,7 @@
 #define TRIAGE_REPORT_RTT_H
 
 #include "report.h"
+#include "../tap/connection_table.h"
 #include "../tap/handshake.h"
 
 #ifndef TRIAGE_SELECTION_FN_DEFINED
@@ -34,8 +35,12 @@ typedef gboolean (*triage_selection_fn)(guint32 key, void *user_data);
 
 /* Finishes the engine (unanswered and incomplete are only known at the end)
  * and builds the report of the selected streams; is_selected NULL = all.
- * top bounds the ranked lists (0 = no bound).  filter is shown as given. */
-triage_report *triage_rtt_report_build(triage_handshake_engine *engine, guint top, const char *filter,
+ * connections gives the streams' addresses and ports (the handshake engine
+ * keeps none); a stream it does not hold (over its bound) shows no address
+ * and stays out of the per-server table.  top bounds the ranked lists (0 =
+ * no bound).  filter is shown as given. */
+triage_report *triage_rtt_report_build(triage_handshake_engine *engine, triage_connection_table *connections,
+                                       guint top, const char *filter,
                                        triage_selection_fn is_selected, void *user_data,
                                        guint64 capture_packets, triage_time capture_first,
                                        triage_time capture_last);

@@ -99,8 +99,8 @@ triage_report *triage_build_rtt_report(const triage_report_context *context)
     triage_handshake_engine *engine = triage_glue_handshakes();
     /* unanswered and incomplete are only known once the capture is over */
     triage_handshake_engine_finish(engine);
-    return triage_rtt_report_build(engine, context->top, context->filter, context->stream_selected,
-                                   context->stream_selection, triage_glue_packet_count(),
+    return triage_rtt_report_build(engine, triage_glue_connections(), context->top, context->filter,
+                                   context->stream_selected, context->stream_selection, triage_glue_packet_count(),
                                    triage_glue_first_time(), triage_glue_last_time());
 }
 

@@ -451,8 +451,9 @@ static char *run_pass(const guint8 *data, size_t size, const engine_set *engines
 
     triage_selection_fn selected = settings.select_some ? odd_key_selected : NULL;
     triage_report *reports[3];
-    reports[0] = triage_rtt_report_build(engines->handshakes, settings.top, settings.select_some ? "odd" : NULL,
-                                         selected, NULL, totals.packets, totals.first, totals.last);
+    reports[0] = triage_rtt_report_build(engines->handshakes, engines->connections, settings.top,
+                                         settings.select_some ? "odd" : NULL, selected, NULL, totals.packets,
+                                         totals.first, totals.last);
     check_engines(engines, &settings, &totals);
     reports[1] = triage_policy_report_build(engines->policy, fixed.policy, engines->connections, "file",
                                             "/tmp/fuzz \"policy\".csv", fixed.policy_errors, settings.top,

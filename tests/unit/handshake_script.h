@@ -122,6 +122,28 @@ static inline gboolean script_parse_segment(char **words, guint count, triage_tc
     return TRUE;
 }
 
+/* Accounts the segment in a connection table, as the plugin does with
+ * every TCP packet: the handshake engine keeps no addresses, so tests read
+ * a stream's client and server from the table through
+ * triage_handshake_client_is, like the reports do. */
+static inline void script_add_to_connections(triage_connection_table *table, const triage_tcp_segment *segment)
+{
+    triage_flow_packet packet;
+
+    memset(&packet, 0, sizeof packet);
+    packet.frame = segment->frame;
+    packet.time = segment->time;
+    packet.transport = TRIAGE_TRANSPORT_TCP;
+    packet.stream = segment->stream;
+    packet.source = segment->source;
+    packet.destination = segment->destination;
+    packet.source_port = segment->source_port;
+    packet.destination_port = segment->destination_port;
+    packet.tcp_flags = segment->flags;
+    packet.frame_length = 54 + segment->payload_length;
+    triage_connection_table_add_packet(table, &packet, NULL);
+}
+
 /* The words of one line without its comment; an empty vector for a blank
  * line (g_strfreev it). */
 static inline char **script_split_line(const char *line)

@@ -39,6 +39,7 @@ typedef struct case_run {
     const char *path;
     guint line_number;
     triage_handshake_engine *engine;
+    triage_connection_table *connections; /* the streams' addresses */
     gboolean fed_segments;
     guint checks;
 } case_run;
@@ -165,10 +166,6 @@ static char *record_value(const triage_handshake *handshake, const char *key)
         return format_names(TRIAGE_LEG_COUNT, leg_name_of, leg_in_statistics, handshake);
     if (strcmp(key, "anomalies") == 0)
         return format_names(TRIAGE_ANOMALY_KIND_COUNT, anomaly_name_of, anomaly_is_set, handshake);
-    if (strcmp(key, "client") == 0)
-        return format_endpoint(&handshake->client, handshake->client_port);
-    if (strcmp(key, "server") == 0)
-        return format_endpoint(&handshake->server, handshake->server_port);
     if (strcmp(key, "capture_point") == 0)
         return g_strdup(triage_capture_point_name(triage_handshake_capture_point(handshake)));
     if (strcmp(key, "attempted") == 0)
@@ -191,9 +188,37 @@ static char *engine_value(const triage_handshake_engine *engine, const char *key
 
 typedef char *(*value_reader)(const void *subject, const char *key);
 
+/* A record seen with its stream's endpoints, as the reports see it. */
+typedef struct record_subject {
+    const triage_handshake *handshake;
+    guint32 stream;
+    triage_connection_table *connections;
+} record_subject;
+
+/* "client" or "server": the endpoint of the stream's connection the
+ * handshake engine gives that role. */
+static char *endpoint_value(const record_subject *record, gboolean want_client)
+{
+    triage_flow_packet probe = {.transport = TRIAGE_TRANSPORT_TCP, .stream = record->stream};
+    const triage_connection *connection = triage_connection_table_find(record->connections, &probe, NULL);
+    gboolean first_is_client;
+
+    if (connection == NULL)
+        return g_strdup("unknown");
+    first_is_client = triage_handshake_client_is(record->handshake, &connection->client, connection->client_port,
+                                                 &connection->server, connection->server_port);
+    if (first_is_client == want_client)
+        return format_endpoint(&connection->client, connection->client_port);
+    return format_endpoint(&connection->server, connection->server_port);
+}
+
 static char *read_record_value(const void *subject, const char *key)
 {
-    return record_value(subject, key);
+    const record_subject *record = subject;
+
+    if (strcmp(key, "client") == 0 || strcmp(key, "server") == 0)
+        return endpoint_value(record, strcmp(key, "client") == 0);
+    return record_value(record->handshake, key);
 }
 
 static char *read_engine_value(const void *subject, const char *key)
@@ -237,6 +262,7 @@ static void run_segment(case_run *run, char **words, guint count)
         return;
     }
     triage_handshake_engine_add_segment(run->engine, &segment);
+    script_add_to_connections(run->connections, &segment);
     run->fed_segments = TRUE;
 }
 
@@ -260,7 +286,8 @@ static void run_expect(case_run *run, char **words, guint count)
         case_fail(run, "no record for stream %" G_GUINT64_FORMAT, stream);
         return;
     }
-    check_pairs(run, words + 2, handshake, read_record_value, "record");
+    record_subject record = {handshake, (guint32)stream, run->connections};
+    check_pairs(run, words + 2, &record, read_record_value, "record");
 }
 
 static void run_line(case_run *run, const char *line)
@@ -280,6 +307,7 @@ static void run_line(case_run *run, const char *line)
         triage_handshake_engine_finish(run->engine);
     } else if (strcmp(words[0], "reset") == 0 && count == 1) {
         triage_handshake_engine_reset(run->engine);
+        triage_connection_table_reset(run->connections);
     } else if (strcmp(words[0], "max_connections") == 0 && count == 2 && !run->fed_segments) {
         guint64 bound;
 
@@ -309,6 +337,7 @@ static void test_case_file(gconstpointer data)
         return;
     }
     run.engine = triage_handshake_engine_new(0);
+    run.connections = triage_connection_table_new(0, NULL, NULL);
     lines = g_strsplit(text, "\n", -1);
     for (guint i = 0; lines[i] != NULL; i++) {
         run.line_number = i + 1;
@@ -319,6 +348,7 @@ static void test_case_file(gconstpointer data)
     g_strfreev(lines);
     g_free(text);
     triage_handshake_engine_free(run.engine);
+    triage_connection_table_free(run.connections);
 }
 
 /* --- Capture points: data/handshake/capture_points.tsv ----------------------- */
@@ -401,7 +431,7 @@ static void test_names(void)
 
 static void test_record_is_compact(void)
 {
-    g_assert_cmpuint(sizeof(triage_handshake), <=, 96);
+    g_assert_cmpuint(sizeof(triage_handshake), <=, 56);
 }
 
 /* The bound must not cost memory: a stream far above it allocates nothing. */

@@ -38,6 +38,7 @@ typedef struct report_run {
     const char *path;
     guint line_number;
     triage_handshake_engine *engine;
+    triage_connection_table *connections; /* the streams' addresses */
     guint top;
     GArray *selection;   /* guint32 streams; NULL = every stream */
     triage_report *report;
@@ -84,7 +85,7 @@ static void forget_report(report_run *run)
 static triage_report *current_report(report_run *run)
 {
     if (run->report == NULL) {
-        run->report = triage_rtt_report_build(run->engine, run->top, NULL,
+        run->report = triage_rtt_report_build(run->engine, run->connections, run->top, NULL,
                                               run->selection != NULL ? stream_is_selected : NULL, run->selection,
                                               run->packets, run->first_time, run->last_time);
     }
@@ -95,6 +96,7 @@ static void feed(report_run *run, const triage_tcp_segment *segment)
 {
     forget_report(run);
     triage_handshake_engine_add_segment(run->engine, segment);
+    script_add_to_connections(run->connections, segment);
     if (run->packets == 0 || segment->time < run->first_time)
         run->first_time = segment->time;
     if (run->packets == 0 || segment->time > run->last_time)
@@ -341,6 +343,7 @@ static void test_report_case(gconstpointer data)
 
     g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
     run.engine = triage_handshake_engine_new(0);
+    run.connections = triage_connection_table_new(0, NULL, NULL);
     lines = g_strsplit(text, "\n", -1);
     for (guint i = 0; lines[i] != NULL; i++) {
         run.line_number = i + 1;
@@ -352,6 +355,7 @@ static void test_report_case(gconstpointer data)
     if (run.selection != NULL)
         g_array_free(run.selection, TRUE);
     triage_handshake_engine_free(run.engine);
+    triage_connection_table_free(run.connections);
     g_strfreev(lines);
     g_free(text);
 }
@@ -488,8 +492,9 @@ static char *render(triage_report *report, triage_format format)
     return g_string_free(text, FALSE);
 }
 
-/* A client-side capture with one clean and one ambiguous handshake. */
-static triage_handshake_engine *small_capture(void)
+/* A client-side capture with one clean and one ambiguous handshake; the
+ * connection table gets the same segments. */
+static triage_handshake_engine *small_capture(triage_connection_table *connections)
 {
     triage_handshake_engine *engine = triage_handshake_engine_new(0);
     static const struct {
@@ -526,14 +531,16 @@ static triage_handshake_engine *small_capture(void)
             .destination_port = segments[i].from_client ? 443 : 40000 + segments[i].stream,
         };
         triage_handshake_engine_add_segment(engine, &segment);
+        script_add_to_connections(connections, &segment);
     }
     return engine;
 }
 
 static void test_text_rendering(void)
 {
-    triage_handshake_engine *engine = small_capture();
-    triage_report *report = triage_rtt_report_build(engine, 10, "tcp.port==443", NULL, NULL, 7, 0, 0);
+    triage_connection_table *connections = triage_connection_table_new(0, NULL, NULL);
+    triage_handshake_engine *engine = small_capture(connections);
+    triage_report *report = triage_rtt_report_build(engine, connections, 10, "tcp.port==443", NULL, NULL, 7, 0, 0);
     char *text = render(report, TRIAGE_FORMAT_TEXT);
 
     g_assert_nonnull(strstr(text, "Capture Triage: Handshake RTT"));
@@ -548,12 +555,14 @@ static void test_text_rendering(void)
     g_free(text);
     triage_report_free(report);
     triage_handshake_engine_free(engine);
+    triage_connection_table_free(connections);
 }
 
 static void test_json_rendering(void)
 {
-    triage_handshake_engine *engine = small_capture();
-    triage_report *report = triage_rtt_report_build(engine, 10, NULL, NULL, NULL, 7, 0, 0);
+    triage_connection_table *connections = triage_connection_table_new(0, NULL, NULL);
+    triage_handshake_engine *engine = small_capture(connections);
+    triage_report *report = triage_rtt_report_build(engine, connections, 10, NULL, NULL, NULL, 7, 0, 0);
     char *json = render(report, TRIAGE_FORMAT_JSON);
     static const char *const fragments[] = {
         "\"report\": \"rtt\"",
@@ -575,6 +584,30 @@ static void test_json_rendering(void)
     g_free(json);
     triage_report_free(report);
     triage_handshake_engine_free(engine);
+    triage_connection_table_free(connections);
+}
+
+/* A stream the connection table does not hold (it was over the table's
+ * bound) still counts, but shows no address and joins no server row. */
+static void test_addresses_unknown(void)
+{
+    triage_connection_table *connections = triage_connection_table_new(0, NULL, NULL);
+    triage_connection_table *empty = triage_connection_table_new(0, NULL, NULL);
+    triage_handshake_engine *engine = small_capture(connections);
+    triage_report *report = triage_rtt_report_build(engine, empty, 10, NULL, NULL, NULL, 7, 0, 0);
+    char *json = render(report, TRIAGE_FORMAT_JSON);
+
+    if (strstr(json, "\"servers\": []") == NULL)
+        g_test_fail_printf("servers should be empty:\n%s", json);
+    if (strstr(json, "\"client\": null,\n          \"client_port\": null") == NULL)
+        g_test_fail_printf("slowest rows should have no client:\n%s", json);
+    if (strstr(json, "\"completed\": 2") == NULL)
+        g_test_fail_printf("both connections should still count:\n%s", json);
+    g_free(json);
+    triage_report_free(report);
+    triage_handshake_engine_free(engine);
+    triage_connection_table_free(connections);
+    triage_connection_table_free(empty);
 }
 
 int main(int argc, char **argv)
@@ -606,6 +639,7 @@ int main(int argc, char **argv)
     g_test_add_func("/report-rtt/percentile/empty", test_percentile_empty);
     g_test_add_func("/report-rtt/render/text", test_text_rendering);
     g_test_add_func("/report-rtt/render/json", test_json_rendering);
+    g_test_add_func("/report-rtt/addresses-unknown", test_addresses_unknown);
     status = g_test_run();
     g_ptr_array_free(paths, TRUE);
     g_free(case_directory);
