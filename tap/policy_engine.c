@@ -12,7 +12,10 @@
  *
  * Everything per packet is integer work on a fixed-size record indexed by
  * the connection's table index: no allocation after the array has grown, no
- * strings, no hashing.  What depends only on the connection (ports, peers)
+ * strings, no hashing.  That record is 16 bytes; what only some connections
+ * need (a decision and its counters, a payload signature seen) lives in a
+ * side record made on first need, and the application protocols of
+ * allow-list mode in an array of their own.  What depends only on the connection (ports, peers)
  * is judged once, on its first packet, and kept as a bit per rule for the
  * first 64 rules; payload signatures are read once per direction, on the
  * first packet that carries payload, and also kept as bits.  For those 64
@@ -56,19 +59,23 @@ const char *const triage_policy_carrier_protocols[] = {
  * judged per packet. */
 #define CACHED_RULES 64
 
-/* 56 bytes per connection. */
+/* 16 bytes per connection: what every packet of it needs. */
 typedef struct connection_state {
-    guint64 signatures_seen;    /* bit b: payload rule b matched a first payload */
     guint64 connection_matches; /* bit r: rule r's ports and peers hold (r < CACHED_RULES) */
-    triage_time first_time;
+    guint32 details_plus_one;   /* its connection_details + 1; 0 = none (zeroed memory) */
+    guint8 flags;
+} connection_state;
+
+/* What only some connections need, made on first need. */
+typedef struct connection_details {
+    guint64 signatures_seen; /* bit b: payload rule b matched a first payload */
+    triage_time first_time;  /* first and last packet that matched the decision */
     triage_time last_time;
     guint32 first_frame;
     guint32 last_frame;
     guint32 matched_packets;
-    guint32 rule_plus_one; /* the deciding rule + 1; 0 = undecided (zeroed memory) */
-    gint32 application_protocol;
-    guint8 flags;
-} connection_state;
+    guint32 rule_plus_one;   /* the deciding rule + 1; 0 = undecided */
+} connection_details;
 
 struct triage_policy_engine {
     const triage_policy *policy;
@@ -93,6 +100,8 @@ struct triage_policy_engine {
     guint rule_of_payload_bit[TRIAGE_POLICY_MAX_PAYLOAD_RULES];
     guint rule_of_filter_bit[TRIAGE_POLICY_MAX_FILTER_RULES];
     GArray *states;                       /* connection_state by connection index */
+    GArray *details;                      /* connection_details, by details_plus_one - 1 */
+    GArray *applications;                 /* allow-list mode: gint32 protocol id by connection index */
     gboolean *rule_matched;               /* one per rule: has decided something */
     triage_policy_outcome *connectionless; /* one per rule */
 };
@@ -153,6 +162,9 @@ triage_policy_engine *triage_policy_engine_new(const triage_policy *policy, gboo
     }
     build_rule_masks(engine);
     engine->states = g_array_new(FALSE, TRUE, sizeof(connection_state));
+    engine->details = g_array_new(FALSE, TRUE, sizeof(connection_details));
+    if (allowlist)
+        engine->applications = g_array_new(FALSE, TRUE, sizeof(gint32));
     engine->connectionless = g_new0(triage_policy_outcome, engine->rule_count + 1);
     engine->rule_matched = g_new0(gboolean, engine->rule_count + 1);
     triage_policy_engine_reset(engine);
@@ -164,6 +176,9 @@ void triage_policy_engine_free(triage_policy_engine *engine)
     if (engine == NULL)
         return;
     g_array_free(engine->states, TRUE);
+    g_array_free(engine->details, TRUE);
+    if (engine->applications != NULL)
+        g_array_free(engine->applications, TRUE);
     g_free(engine->connectionless);
     g_free(engine->rule_matched);
     g_free(engine->payload_rules);
@@ -178,6 +193,9 @@ void triage_policy_engine_free(triage_policy_engine *engine)
 void triage_policy_engine_reset(triage_policy_engine *engine)
 {
     g_array_set_size(engine->states, 0);
+    g_array_set_size(engine->details, 0);
+    if (engine->applications != NULL)
+        g_array_set_size(engine->applications, 0);
     for (guint i = 0; i < engine->rule_count; i++) {
         memset(&engine->connectionless[i], 0, sizeof engine->connectionless[i]);
         engine->connectionless[i].rule = -1;
@@ -254,13 +272,12 @@ static gboolean connection_criteria_hold(const triage_compiled_rule *rule, const
 
 /* The criteria that differ from packet to packet (or, for the payload,
  * from the first payload of a direction on). */
-static gboolean packet_criteria_hold(const triage_compiled_rule *rule, const connection_state *state,
+static gboolean packet_criteria_hold(const triage_compiled_rule *rule, guint64 signatures_seen,
                                      const int *layer_ids, guint layer_count, guint64 matched_filter_rules)
 {
     if (rule->info.filter_bit >= 0 && !(matched_filter_rules & (G_GUINT64_CONSTANT(1) << rule->info.filter_bit)))
         return FALSE;
-    if (rule->payload_bit >= 0 &&
-        (state == NULL || !(state->signatures_seen & (G_GUINT64_CONSTANT(1) << rule->payload_bit))))
+    if (rule->payload_bit >= 0 && !(signatures_seen & (G_GUINT64_CONSTANT(1) << rule->payload_bit)))
         return FALSE;
     return rule->protocol_count == 0 || frame_has_protocol(rule, layer_ids, layer_count);
 }
@@ -293,16 +310,40 @@ static connection_state *state_for(triage_policy_engine *engine, const triage_co
     if (engine->max_connections != 0 && index >= engine->max_connections)
         return NULL;
     if (index >= engine->states->len) {
-        /* Doubling keeps the number of reallocations logarithmic. */
-        guint64 wanted = MAX((guint64)index + 1, (guint64)engine->states->len * 2);
-        if (engine->max_connections != 0)
-            wanted = MIN(wanted, (guint64)engine->max_connections);
-        g_array_set_size(engine->states, (guint)MIN(wanted, (guint64)G_MAXUINT32));
+        /* GArray grows its allocation geometrically; only the records in
+         * use are zeroed, so memory follows the connections. */
+        g_array_set_size(engine->states, index + 1);
+        if (engine->applications != NULL)
+            g_array_set_size(engine->applications, index + 1);
     }
     connection_state *state = &g_array_index(engine->states, connection_state, index);
     if (!(state->flags & STATE_SEEN))
         set_up_state(engine, state, connection);
     return state;
+}
+
+static connection_details *details_of(const triage_policy_engine *engine, const connection_state *state)
+{
+    if (state->details_plus_one == 0)
+        return NULL;
+    return &g_array_index(engine->details, connection_details, state->details_plus_one - 1);
+}
+
+/* The connection's details, made now if it has none.  The pointer is good
+ * until the next call that makes details. */
+static connection_details *details_for(triage_policy_engine *engine, connection_state *state)
+{
+    if (state->details_plus_one == 0) {
+        g_array_set_size(engine->details, engine->details->len + 1); /* zeroed */
+        state->details_plus_one = engine->details->len;
+    }
+    return details_of(engine, state);
+}
+
+static guint64 signatures_of(const triage_policy_engine *engine, const connection_state *state)
+{
+    const connection_details *details = details_of(engine, state);
+    return details != NULL ? details->signatures_seen : 0;
 }
 
 /* ---- Payload and application ---------------------------------------------- */
@@ -327,23 +368,27 @@ static gboolean signature_found(const triage_payload_signature *signature, const
     return FALSE;
 }
 
-static void read_first_payload(const triage_policy_engine *engine, connection_state *state,
+static void read_first_payload(triage_policy_engine *engine, connection_state *state,
                                const triage_flow_packet *packet)
 {
+    guint64 seen = signatures_of(engine, state), found = 0;
     if (packet->payload == NULL)
         return;
     for (guint i = 0; i < engine->payload_rule_count; i++) {
         const triage_compiled_rule *rule = engine->rules[engine->payload_rules[i]];
         guint64 bit = G_GUINT64_CONSTANT(1) << rule->payload_bit;
-        if (state->signatures_seen & bit)
+        if (seen & bit)
             continue;
         for (guint s = 0; s < rule->signature_count; s++) {
             if (signature_found(&rule->signatures[s], packet->payload, packet->payload_length)) {
-                state->signatures_seen |= bit;
+                found |= bit;
                 break;
             }
         }
     }
+    /* Most connections match no signature and never get details. */
+    if (found != 0)
+        details_for(engine, state)->signatures_seen |= found;
 }
 
 static gboolean is_carrier(const triage_policy_engine *engine, int protocol)
@@ -354,23 +399,24 @@ static gboolean is_carrier(const triage_policy_engine *engine, int protocol)
 /* The application protocol is the highest layer that is not a carrier.  A
  * payload with only carriers (eth:ip:udp:data) keeps its top layer as a
  * stand-in until a later packet names something better. */
-static void note_application(const triage_policy_engine *engine, connection_state *state,
+static void note_application(const triage_policy_engine *engine, connection_state *state, guint32 index,
                              const int *layer_ids, guint layer_count)
 {
+    gint32 *application = &g_array_index(engine->applications, gint32, index);
     for (guint i = layer_count; i-- > 0;) {
         if (!is_carrier(engine, layer_ids[i])) {
-            state->application_protocol = layer_ids[i];
+            *application = layer_ids[i];
             state->flags |= STATE_HAS_APPLICATION | STATE_APPLICATION_FINAL;
             return;
         }
     }
     if (!(state->flags & STATE_HAS_APPLICATION) && layer_count > 0) {
-        state->application_protocol = layer_ids[layer_count - 1];
+        *application = layer_ids[layer_count - 1];
         state->flags |= STATE_HAS_APPLICATION;
     }
 }
 
-static void note_payload(const triage_policy_engine *engine, connection_state *state, gboolean to_server,
+static void note_payload(triage_policy_engine *engine, connection_state *state, guint32 index, gboolean to_server,
                          const triage_flow_packet *packet, const int *layer_ids, guint layer_count)
 {
     guint8 direction = to_server ? STATE_PAYLOAD_TO_SERVER : STATE_PAYLOAD_TO_CLIENT;
@@ -379,7 +425,7 @@ static void note_payload(const triage_policy_engine *engine, connection_state *s
         read_first_payload(engine, state, packet);
     }
     if (engine->allowlist && !(state->flags & STATE_APPLICATION_FINAL))
-        note_application(engine, state, layer_ids, layer_count);
+        note_application(engine, state, index, layer_ids, layer_count);
 }
 
 static void count_match(triage_policy_outcome *outcome, const triage_flow_packet *packet)
@@ -435,7 +481,7 @@ static guint64 rules_of_bits(const guint *rule_of_bit, guint64 bits)
 
 /* The cached rules whose packet-level criteria this packet meets: what
  * packet_criteria_hold answers, for 64 rules at once. */
-static guint64 cached_rules_for_packet(const triage_policy_engine *engine, const connection_state *state,
+static guint64 cached_rules_for_packet(const triage_policy_engine *engine, guint64 signatures_seen,
                                        const int *layer_ids, guint layer_count, guint64 matched_filter_rules)
 {
     guint64 rules = engine->cached;
@@ -443,8 +489,7 @@ static guint64 cached_rules_for_packet(const triage_policy_engine *engine, const
                                                                           layer_count);
     if (rules == 0)
         return 0;
-    rules &= engine->without_payload |
-             (state != NULL ? rules_of_bits(engine->rule_of_payload_bit, state->signatures_seen) : 0);
+    rules &= engine->without_payload | rules_of_bits(engine->rule_of_payload_bit, signatures_seen);
     rules &= engine->without_filter | rules_of_bits(engine->rule_of_filter_bit, matched_filter_rules);
     return rules;
 }
@@ -463,7 +508,7 @@ static triage_policy_verdict judge_connectionless(triage_policy_engine *engine, 
 {
     triage_policy_verdict none = {-1, FALSE, FALSE};
     guint64 candidates = engine->without_connection &
-                         cached_rules_for_packet(engine, NULL, layer_ids, layer_count, matched_filter_rules);
+                         cached_rules_for_packet(engine, 0, layer_ids, layer_count, matched_filter_rules);
     guint matched = engine->rule_count;
     if (candidates != 0) {
         matched = lowest_set_bit(candidates);
@@ -471,7 +516,7 @@ static triage_policy_verdict judge_connectionless(triage_policy_engine *engine, 
         for (guint r = CACHED_RULES; r < engine->rule_count; r++) {
             const triage_compiled_rule *rule = engine->rules[r];
             if (!needs_connection(rule) &&
-                packet_criteria_hold(rule, NULL, layer_ids, layer_count, matched_filter_rules)) {
+                packet_criteria_hold(rule, 0, layer_ids, layer_count, matched_filter_rules)) {
                 matched = r;
                 break;
             }
@@ -499,20 +544,22 @@ triage_policy_verdict triage_policy_engine_add_packet(triage_policy_engine *engi
         return judge_connectionless(engine, packet, layer_ids, layer_count, matched_filter_rules);
 
     if (packet->payload_length > 0)
-        note_payload(engine, state, to_server, packet, layer_ids, layer_count);
+        note_payload(engine, state, connection->index, to_server, packet, layer_ids, layer_count);
 
     /* Only rules up to the current decision can change or confirm it. */
-    guint last = state->rule_plus_one != 0 ? state->rule_plus_one - 1 : engine->rule_count;
+    const connection_details *known = details_of(engine, state);
+    guint64 signatures = known != NULL ? known->signatures_seen : 0;
+    guint last = known != NULL && known->rule_plus_one != 0 ? known->rule_plus_one - 1 : engine->rule_count;
     guint matched = engine->rule_count;
     guint64 candidates = state->connection_matches & rules_up_to(last) &
-                         cached_rules_for_packet(engine, state, layer_ids, layer_count, matched_filter_rules);
+                         cached_rules_for_packet(engine, signatures, layer_ids, layer_count, matched_filter_rules);
     if (candidates != 0) {
         matched = lowest_set_bit(candidates);
     } else {
         for (guint r = CACHED_RULES; r < engine->rule_count && r <= last; r++) {
             const triage_compiled_rule *rule = engine->rules[r];
             if (connection_criteria_hold(rule, state, connection) &&
-                packet_criteria_hold(rule, state, layer_ids, layer_count, matched_filter_rules)) {
+                packet_criteria_hold(rule, signatures, layer_ids, layer_count, matched_filter_rules)) {
                 matched = r;
                 break;
             }
@@ -521,19 +568,20 @@ triage_policy_verdict triage_policy_engine_add_packet(triage_policy_engine *engi
     if (matched == engine->rule_count)
         return none;
 
-    if (matched + 1 != state->rule_plus_one) {
-        state->rule_plus_one = matched + 1;
-        state->matched_packets = 0;
+    connection_details *details = details_for(engine, state);
+    if (matched + 1 != details->rule_plus_one) {
+        details->rule_plus_one = matched + 1;
+        details->matched_packets = 0;
         engine->rule_matched[matched] = TRUE;
     }
-    if (state->matched_packets == 0) {
-        state->first_frame = packet->frame;
-        state->first_time = packet->time;
+    if (details->matched_packets == 0) {
+        details->first_frame = packet->frame;
+        details->first_time = packet->time;
     }
-    state->matched_packets++;
-    state->last_frame = packet->frame;
-    state->last_time = packet->time;
-    return verdict_for(engine, matched, state->matched_packets);
+    details->matched_packets++;
+    details->last_frame = packet->frame;
+    details->last_time = packet->time;
+    return verdict_for(engine, matched, details->matched_packets);
 }
 
 /* ---- Results --------------------------------------------------------------- */
@@ -547,15 +595,21 @@ gboolean triage_policy_engine_connection_outcome(const triage_policy_engine *eng
     const connection_state *state = &g_array_index(engine->states, connection_state, connection_index);
     if (!(state->flags & STATE_SEEN))
         return FALSE;
-    out->rule = (int)state->rule_plus_one - 1;
-    out->matched_packets = state->matched_packets;
-    out->first_frame = state->first_frame;
-    out->last_frame = state->last_frame;
-    out->first_time = state->first_time;
-    out->last_time = state->last_time;
-    out->matched_bytes = 0;
+    const connection_details *details = details_of(engine, state);
+    memset(out, 0, sizeof *out);
+    out->rule = -1;
+    if (details != NULL) {
+        out->rule = (int)details->rule_plus_one - 1;
+        out->matched_packets = details->matched_packets;
+        out->first_frame = details->first_frame;
+        out->last_frame = details->last_frame;
+        out->first_time = details->first_time;
+        out->last_time = details->last_time;
+    }
     out->carried_payload = (state->flags & (STATE_PAYLOAD_TO_SERVER | STATE_PAYLOAD_TO_CLIENT)) != 0;
-    out->application_protocol = (state->flags & STATE_HAS_APPLICATION) ? state->application_protocol : -1;
+    out->application_protocol = (state->flags & STATE_HAS_APPLICATION)
+                                    ? g_array_index(engine->applications, gint32, connection_index)
+                                    : -1;
     return TRUE;
 }
 
