@@ -249,11 +249,9 @@ static guint32 *stream_slot(GArray *slots, guint32 stream, gboolean create)
     if (stream >= slots->len) {
         if (!create || stream == G_MAXUINT32)
             return NULL;
-        /* Streams arrive almost in order: doubling keeps growth amortised. */
-        guint64 new_length = MAX((guint64)slots->len * 2, 64u);
-        if (new_length <= stream)
-            new_length = (guint64)stream + 1;
-        g_array_set_size(slots, (guint)MIN(new_length, G_MAXUINT32)); /* zero-filled: SLOT_EMPTY */
+        /* GArray grows its allocation geometrically and zeroes (SLOT_EMPTY)
+         * only the slots in use, so memory follows the streams seen. */
+        g_array_set_size(slots, stream + 1);
     }
     return &g_array_index(slots, guint32, stream);
 }

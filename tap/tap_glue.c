@@ -538,7 +538,9 @@ static frame_marks *marks_for(guint32 frame, gboolean grow)
     if (frame >= state.marks->len) {
         if (!grow)
             return NULL;
-        g_array_set_size(state.marks, MAX(frame + 1, state.marks->len * 2 + 64));
+        /* GArray grows its allocation geometrically and zeroes only the
+         * marks in use. */
+        g_array_set_size(state.marks, frame + 1);
     }
     return &g_array_index(state.marks, frame_marks, frame);
 }
