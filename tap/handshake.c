@@ -370,6 +370,12 @@ const triage_handshake *triage_handshake_engine_add_segment(triage_handshake_eng
     return handshake;
 }
 
+void triage_handshake_engine_add_untracked_segment(triage_handshake_engine *engine,
+                                                   const triage_tcp_segment *segment)
+{
+    count_untracked(engine, segment->stream);
+}
+
 const triage_handshake *triage_handshake_engine_get(const triage_handshake_engine *engine, guint32 stream)
 {
     const triage_handshake *handshake;

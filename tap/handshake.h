@@ -140,6 +140,10 @@ void triage_handshake_engine_reset(triage_handshake_engine *engine);
  * the next call that changes the engine. */
 const triage_handshake *triage_handshake_engine_add_segment(triage_handshake_engine *engine,
                                                             const triage_tcp_segment *segment);
+/* Counts a segment of a stream its caller does not track (its connection
+ * table is full): the stream is untracked, as if over the bound. */
+void triage_handshake_engine_add_untracked_segment(triage_handshake_engine *engine,
+                                                   const triage_tcp_segment *segment);
 /* NULL when the stream was never seen or is over the bound. */
 const triage_handshake *triage_handshake_engine_get(const triage_handshake_engine *engine,
                                                     guint32 stream);

@@ -689,7 +689,7 @@ gboolean triage_glue_process_frame(packet_info *pinfo, gboolean keep_marks, tria
         view->connection = connection;
     }
 
-    if (tcp && connection) {
+    if (tcp) {
         triage_tcp_segment segment;
         segment.frame = frame;
         segment.time = packet.time;
@@ -702,8 +702,14 @@ gboolean triage_glue_process_frame(packet_info *pinfo, gboolean keep_marks, tria
         segment.destination = packet.destination;
         segment.source_port = packet.source_port;
         segment.destination_port = packet.destination_port;
-        view->handshake = triage_handshake_engine_add_segment(state.handshakes, &segment);
-        state.last_tcp_stream = tcp->th_stream;
+        if (connection) {
+            view->handshake = triage_handshake_engine_add_segment(state.handshakes, &segment);
+            state.last_tcp_stream = tcp->th_stream;
+        } else {
+            /* Over the connection table's bound: the RTT report counts it
+             * as not tracked, like the other reports. */
+            triage_handshake_engine_add_untracked_segment(state.handshakes, &segment);
+        }
     }
 
     if (keep_marks)

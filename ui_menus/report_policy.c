@@ -205,6 +205,7 @@ static triage_table *policy_table(const report_input *input, const gathered *dat
     triage_table_add_column(table, "connections", "Connections judged", TRIAGE_CELL_INTEGER);
     triage_table_add_column(table, "connections_without_payload", "Connections without payload",
                             TRIAGE_CELL_INTEGER);
+    triage_table_add_column(table, "untracked_connections", "Not tracked (over the limit)", TRIAGE_CELL_INTEGER);
     triage_table_add_column(table, "invalid_rules", "Invalid rules", TRIAGE_CELL_TABLE);
     triage_table_begin_row(table);
     triage_table_add_string(table, source);
@@ -216,7 +217,14 @@ static triage_table *policy_table(const report_input *input, const gathered *dat
         triage_table_add_integer(table, (gint64)data->connections_without_payload);
     else
         triage_table_add_null(table);
+    guint64 untracked =
+        input->connections != NULL ? triage_connection_table_untracked_connections(input->connections) : 0;
+    triage_table_add_integer(table, (gint64)untracked);
     triage_table_add_table(table, invalid_rules_table(errors));
+    if (untracked != 0) {
+        triage_table_add_footnote(table, "Connections over the limit (triage.max_connections) are not tracked:");
+        triage_table_add_footnote(table, "their frames meet only rules of protocols and filters, one by one.");
+    }
     if (errors != NULL && errors->len > 0) {
         char *note = g_strdup_printf("%u rule%s of the policy could not be used and %s skipped.", errors->len,
                                      errors->len == 1 ? "" : "s", errors->len == 1 ? "was" : "were");

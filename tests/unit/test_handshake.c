@@ -434,6 +434,26 @@ static void test_record_is_compact(void)
     g_assert_cmpuint(sizeof(triage_handshake), <=, 56);
 }
 
+/* A stream its caller does not track counts like one over the bound, once
+ * per stream however many segments it has. */
+static void test_untracked_by_caller(void)
+{
+    triage_handshake_engine *engine = triage_handshake_engine_new(0);
+    triage_tcp_segment segment = {.frame = 1, .stream = 5, .flags = TRIAGE_TCP_SYN};
+
+    triage_handshake_engine_add_untracked_segment(engine, &segment);
+    segment.frame = 2;
+    triage_handshake_engine_add_untracked_segment(engine, &segment);
+    segment.frame = 3;
+    segment.stream = 6;
+    triage_handshake_engine_add_untracked_segment(engine, &segment);
+    g_assert_cmpuint(triage_handshake_engine_untracked_connections(engine), ==, 2);
+    g_assert_cmpuint(triage_handshake_engine_untracked_segments(engine), ==, 3);
+    g_assert_null(triage_handshake_engine_get(engine, 5));
+    g_assert_cmpuint(triage_handshake_engine_stream_count(engine), ==, 0);
+    triage_handshake_engine_free(engine);
+}
+
 /* The bound must not cost memory: a stream far above it allocates nothing. */
 static void test_untracked_streams_allocate_nothing(void)
 {
@@ -479,6 +499,7 @@ int main(int argc, char **argv)
     g_test_add_func("/handshake/names", test_names);
     g_test_add_func("/handshake/record-is-compact", test_record_is_compact);
     g_test_add_func("/handshake/untracked-streams-allocate-nothing", test_untracked_streams_allocate_nothing);
+    g_test_add_func("/handshake/untracked-by-caller", test_untracked_by_caller);
     status = g_test_run();
     g_ptr_array_free(paths, TRUE);
     g_free(case_directory);
