@@ -18,6 +18,14 @@ typedef gint64 triage_time;
 
 #define TRIAGE_NS_PER_SECOND G_GINT64_CONSTANT(1000000000)
 
+/* The tap glue keeps every time within ±TRIAGE_TIME_LIMIT, about 146 years
+ * either side of 1970 (1824 to 2116: pcap's clock ends in 2106), clamping
+ * what lies beyond (a pcapng file may count its own units up to 2^64, year
+ * 36 000 in seconds).  So the difference of any two times fits in a
+ * triage_time; the sum of two differences need not, and is guarded where
+ * it is taken. */
+#define TRIAGE_TIME_LIMIT ((G_GINT64_CONSTANT(1) << 62) - 1)
+
 /* An IP address packed into a fixed-size value so it can be hashed and
  * compared with memcmp.  family is 4 or 6 (0 = no address). IPv4 uses the
  * first 4 bytes; the rest are zero, so equal addresses have equal bytes. */

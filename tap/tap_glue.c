@@ -283,8 +283,15 @@ static void mark_frame_processed(guint32 frame)
     state.processed->data[byte] |= (guint8)(1u << (frame & 7));
 }
 
+/* Clamped to the engines' range (packet_facts.h): a hostile capture's
+ * seconds times 10^9 would not fit in 64 bits. */
 static triage_time time_of(const nstime_t *t)
 {
+    const gint64 limit_seconds = TRIAGE_TIME_LIMIT / TRIAGE_NS_PER_SECOND;
+    if (t->secs >= limit_seconds)
+        return TRIAGE_TIME_LIMIT;
+    if (t->secs <= -limit_seconds)
+        return -TRIAGE_TIME_LIMIT;
     return (triage_time)t->secs * TRIAGE_NS_PER_SECOND + t->nsecs;
 }
 
