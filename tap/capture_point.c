@@ -18,9 +18,11 @@ const char *triage_capture_point_name(triage_capture_point point)
 
 static gboolean leg_carries_round_trip(triage_time leg, triage_time other)
 {
-    triage_time handshake = leg + other;
+    /* Shares in double: exact for legs under a day, and no overflow for the
+     * centuries a broken capture clock can put between two packets. */
+    double handshake = (double)leg + (double)other;
 
-    if (leg * 100 >= handshake * TRIAGE_CAPTURE_POINT_CARRIER_PERCENT)
+    if ((double)leg * 100 >= handshake * TRIAGE_CAPTURE_POINT_CARRIER_PERCENT)
         return TRUE;
     return other < TRIAGE_CAPTURE_POINT_TURNAROUND_NS
         && leg >= other * TRIAGE_CAPTURE_POINT_TURNAROUND_FACTOR;
@@ -28,7 +30,7 @@ static gboolean leg_carries_round_trip(triage_time leg, triage_time other)
 
 triage_capture_point triage_capture_point_classify(triage_time syn_synack, triage_time synack_ack)
 {
-    if (syn_synack < 0 || synack_ack < 0 || syn_synack + synack_ack == 0)
+    if (syn_synack < 0 || synack_ack < 0 || (syn_synack == 0 && synack_ack == 0))
         return TRIAGE_CAPTURE_POINT_UNKNOWN;
     /* At the client the server is a whole round trip away, so the SYN ->
      * SYN/ACK leg is long; at the server it is the SYN/ACK -> ACK leg. */

@@ -440,7 +440,10 @@ gboolean triage_handshake_leg_value(const triage_handshake *handshake, triage_le
     case TRIAGE_LEG_HANDSHAKE:
         if (!syn_synack || !synack_ack)
             return FALSE;
-        *out = handshake->syn_synack_slot + handshake->synack_ack_slot;
+        /* Each leg fits; after a wild clock their sum may not. */
+        *out = handshake->syn_synack_slot > G_MAXINT64 - handshake->synack_ack_slot
+                   ? G_MAXINT64
+                   : handshake->syn_synack_slot + handshake->synack_ack_slot;
         return TRUE;
     case TRIAGE_LEG_SETUP:
         if (!has(handshake, PROGRESS_SETUP_MEASURED))
