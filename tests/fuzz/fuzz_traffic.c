@@ -8,8 +8,9 @@
  * opens a flow (TCP, UDP, another IP protocol, on addresses and ports from
  * a small pool or from the input) or continues one in either direction,
  * with any flags, sequence numbers near the ones a handshake needs, clock
- * steps forwards, backwards or none, payload bytes, layers and filter
- * matches; some frames are not IP at all.  The packets go through the
+ * steps forwards, backwards or none and jumps anywhere in the glue's time
+ * range (packet_facts.h), payload bytes, layers and filter matches; some
+ * frames are not IP at all.  The packets go through the
  * connection table, the handshake engine and the policy engine in the
  * order the tap glue uses, then the three reports are built and rendered
  * as text, CSV and JSON, each output checked by support/output_checks.c.
@@ -295,11 +296,25 @@ static void advance_clock(recipe *recipe, traffic_state *traffic, guint8 step)
     }
 }
 
-/* Anywhere a capture file can put a frame. */
+/* Anywhere the glue lets a frame's time be (packet_facts.h): its edges,
+ * where differences and sums are largest, or any point between. */
 static void jump_clock(recipe *recipe, traffic_state *traffic)
 {
-    guint64 value = (guint64)next_u32(recipe) << 32 | next_u32(recipe);
-    traffic->time = (triage_time)value;
+    guint8 choice = next_byte(recipe);
+    if (choice == 0) {
+        traffic->time = -TRIAGE_TIME_LIMIT;
+    } else if (choice == 1) {
+        traffic->time = TRIAGE_TIME_LIMIT;
+    } else {
+        guint64 value = (guint64)next_u32(recipe) << 32 | next_u32(recipe);
+        traffic->time = (triage_time)(value % (2 * (guint64)TRIAGE_TIME_LIMIT + 1)) - TRIAGE_TIME_LIMIT;
+    }
+}
+
+/* The glue clamps to that range; so does the recipe. */
+static void clamp_clock(traffic_state *traffic)
+{
+    traffic->time = CLAMP(traffic->time, -TRIAGE_TIME_LIMIT, TRIAGE_TIME_LIMIT);
 }
 
 /* ---- One pass ------------------------------------------------------------- */
@@ -309,7 +324,7 @@ static void feed_packet(recipe *recipe, traffic_state *traffic, const engine_set
     /* operation: bits 0-1 kind (TCP, UDP, other IP, not IP), bit 2 new
      * flow, bit 3 reverse direction, bit 4 payload.  details: bits 0-1
      * clock step, bit 2 frame gap, bit 3 any stream, bit 4 truncated,
-     * bit 5 clock jump. */
+     * bit 5 clock jump (before the step). */
     guint8 operation = next_byte(recipe);
     guint8 details = next_byte(recipe);
     guint8 kind = operation & 3;
@@ -320,9 +335,10 @@ static void feed_packet(recipe *recipe, traffic_state *traffic, const engine_set
     /* Frame numbers only grow; gaps are frames the engines never saw. */
     traffic->frame += 1 + ((details & 4) ? next_byte(recipe) : 0);
     packet.frame = traffic->frame;
-    advance_clock(recipe, traffic, details);
     if (details & 0x20)
         jump_clock(recipe, traffic);
+    advance_clock(recipe, traffic, details);
+    clamp_clock(traffic);
     packet.time = traffic->time;
 
     fuzz_flow *flow = NULL;
