@@ -47,3 +47,7 @@ if [ -x tests/fuzz/smoke.sh ]; then
     echo "== fuzz smoke =="
     tests/fuzz/smoke.sh
 fi
+if [ -x tests/damaged/run.sh ]; then
+    echo "== damaged captures =="
+    tests/damaged/run.sh
+fi
