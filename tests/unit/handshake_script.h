@@ -205,4 +205,28 @@ static inline char *script_test_name(const char *prefix, const char *path, const
     return name;
 }
 
+/* Registers one GLib test per file of DIRECTORY ending in SUFFIX, named PREFIX/NAME,
+ * and fails (returns NULL) when fewer than minimum files are found: a
+ * moved data folder must not pass by testing nothing.  The paths live as
+ * long as the returned array. */
+static inline GPtrArray *script_add_file_tests(const char *directory, const char *suffix,
+                                               const char *prefix, guint minimum,
+                                               GTestDataFunc test)
+{
+    GPtrArray *paths = script_list_files(directory, suffix);
+
+    if (paths->len < minimum) {
+        g_printerr("only %u %s files in %s\n", paths->len, suffix, directory);
+        g_ptr_array_free(paths, TRUE);
+        return NULL;
+    }
+    for (guint i = 0; i < paths->len; i++) {
+        char *test_name = script_test_name(prefix, paths->pdata[i], suffix);
+
+        g_test_add_data_func(test_name, paths->pdata[i], test);
+        g_free(test_name);
+    }
+    return paths;
+}
+
 #endif

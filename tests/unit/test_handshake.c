@@ -483,17 +483,9 @@ int main(int argc, char **argv)
     }
     data_directory = argv[1];
     case_directory = g_build_filename(data_directory, "handshake", NULL);
-    paths = script_list_files(case_directory, ".case");
-    if (paths->len < MINIMUM_CASE_COUNT) {
-        g_printerr("only %u case files in %s\n", paths->len, case_directory);
+    paths = script_add_file_tests(case_directory, ".case", "/handshake/case", MINIMUM_CASE_COUNT, test_case_file);
+    if (paths == NULL)
         return 1;
-    }
-    for (guint i = 0; i < paths->len; i++) {
-        char *test_name = script_test_name("/handshake/case", paths->pdata[i], ".case");
-
-        g_test_add_data_func(test_name, paths->pdata[i], test_case_file);
-        g_free(test_name);
-    }
     g_test_add_func("/handshake/capture-point/rule", test_capture_point_rule);
     g_test_add_func("/handshake/capture-point/agreement", test_capture_point_agreement);
     g_test_add_func("/handshake/names", test_names);

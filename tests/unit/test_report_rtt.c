@@ -623,17 +623,9 @@ int main(int argc, char **argv)
     }
     data_directory = argv[1];
     case_directory = g_build_filename(data_directory, "handshake", NULL);
-    paths = script_list_files(case_directory, ".report");
-    if (paths->len < MINIMUM_REPORT_CASE_COUNT) {
-        g_printerr("only %u report scripts in %s\n", paths->len, case_directory);
+    paths = script_add_file_tests(case_directory, ".report", "/report-rtt/case", MINIMUM_REPORT_CASE_COUNT, test_report_case);
+    if (paths == NULL)
         return 1;
-    }
-    for (guint i = 0; i < paths->len; i++) {
-        char *test_name = script_test_name("/report-rtt/case", paths->pdata[i], ".report");
-
-        g_test_add_data_func(test_name, paths->pdata[i], test_report_case);
-        g_free(test_name);
-    }
     g_test_add_func("/report-rtt/percentile/table", test_percentile_table);
     g_test_add_func("/report-rtt/percentile/long-sets", test_percentile_long_sets);
     g_test_add_func("/report-rtt/percentile/empty", test_percentile_empty);
