@@ -148,7 +148,11 @@ class Hostile(SandboxTestCase):
 
     def peak_rss_kb(self, capture, *args):
         command = [sys.executable, "-c", PEAK_RSS] + self.sandbox.command("tshark", ["-r", capture, "-q"] + list(args))
-        result = subprocess.run(command, capture_output=True, text=True, cwd=self.sandbox.inputs, timeout=1800)
+        # the sandbox's command hands a sanitizer preload to tshark itself;
+        # the measuring Python must not carry it
+        environment = {key: value for key, value in os.environ.items() if key != "LD_PRELOAD"}
+        result = subprocess.run(command, capture_output=True, text=True, cwd=self.sandbox.inputs, timeout=1800,
+                                env=environment)
         self.assertEqual(result.returncode, 0, result.stderr[-2000:])
         return int(result.stderr.rsplit("peak_rss_kb=", 1)[1]), result.stdout
 
