@@ -449,12 +449,20 @@ class Session:
         return {"frame_line": frame_line.name if frame_line else None, "rows": names}
 
     def io_graph(self):
-        self.choose(["Statistics", "I/O Graphs"])
-        dialog = top_level(self.application, "I/O Graphs")
+        dialog = self.open_dialog(["Statistics", "I/O Graphs"], "I/O Graphs")
         window = x_window("I/O Graphs")
         run("xdotool", "windowsize", window, "1000", "640", "windowmove", window, "140", "80")
         time.sleep(3)  # the graph redraws on a timer after the resize
-        table = find(dialog, lambda node: node.getRoleName() in ("table cell", "text") and "triage.rtt" in node.name)
+
+        def graph_row():
+            # the graph list fills in after the dialog shows, later on a loaded machine
+            self.application.clear_cache()
+            return find(dialog, lambda node: node.getRoleName() in ("table cell", "text")
+                        and "triage.rtt" in node.name)
+        try:
+            table = wait_until("the I/O graph of triage.rtt.handshake", graph_row, timeout=30)
+        except RuntimeError:
+            table = None
         self.picture("io-graph.png", screenshot(self.path("raw-io-graph.png"), window))
         press(find(dialog, named("push button", "Close")))
         return {"graph_row": table.name if table else None}
