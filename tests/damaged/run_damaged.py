@@ -85,9 +85,13 @@ def check(sandbox, path, valgrind):
         words = shlex.split(valgrind)
         program, args = words[0], words[1:] + ["tshark"] + args
     try:
-        result = sandbox.run(args, program=program, check=False, timeout=1800 if valgrind else 600)
-    except Exception as error:  # a hang is a finding too
-        return path, f"did not finish: {error}", None, time.monotonic() - started
+        # bytes, not text: -V prints damaged payload strings as they are
+        result = subprocess.run(sandbox.command(program, args), capture_output=True, cwd=sandbox.inputs,
+                                timeout=1800 if valgrind else 600)
+    except subprocess.TimeoutExpired:  # a hang is a finding too
+        return path, "did not finish in time", None, time.monotonic() - started
+    result.stdout = result.stdout.decode("utf-8", "replace")
+    result.stderr = result.stderr.decode("utf-8", "replace")
     problem = None
     if result.returncode < 0:
         problem = f"killed by signal {-result.returncode}"
