@@ -22,6 +22,12 @@ enum { TRIAGE_POLICY_MODE_DENYLIST = 0, TRIAGE_POLICY_MODE_ALLOWLIST = 1 };
 /* Thresholds the one-click "slow handshakes" filter uses when the
  * preference is 0. */
 #define TRIAGE_DEFAULT_SLOW_MS 200
+/* The engines keep about 190 bytes per TCP connection (BENCHMARKS.md), so
+ * the bound caps them near 380 MB.  tshark itself keeps about 1 KB per TCP
+ * connection and 750 bytes per packet, so a capture reaching the bound
+ * already costs it several GB: the bound only stops the plugin's share from
+ * growing without end (a long live capture, a flood of spoofed SYNs) and
+ * never truncates a capture tshark handles comfortably. */
 #define TRIAGE_DEFAULT_MAX_CONNECTIONS 2000000
 
 extern triage_preferences triage_prefs;

@@ -4,7 +4,8 @@
 Run through tests/bench/run.sh, which builds first.  For each capture the
 configurations below run interleaved (run 1 of every configuration, then
 run 2, ...), so a burst of load on a shared machine hits them all alike;
-each figure is the median of --runs runs.  Times come from wait4(): wall
+each figure is the median of --runs runs (11 at least for the idle cost,
+which is a few per cent at most).  Times come from wait4(): wall
 clock, and CPU = user + system of the tshark process.  Peak memory is its
 ru_maxrss.  Verdicts use CPU time, which other processes on the machine
 disturb far less than wall time; both are in the tables.
@@ -64,6 +65,8 @@ CAPTURES = {
 CONFIGURATIONS = {
     "A": ("A  io,stat,0 without the plugin (the floor)", False, ["-q", "-z", "io,stat,0"]),
     "B": ("B  io,stat,0 with the plugin, idle", True, ["-q", "-z", "io,stat,0"]),
+    "B-off": ("B  io,stat,0 with the plugin installed, protocol disabled", True,
+              ["--disable-protocol", "triage", "-q", "-z", "io,stat,0"]),
     "B0-": ("B0 -q without the plugin", False, ["-q"]),
     "B0+": ("B0 -q with the plugin", True, ["-q"]),
     "C": ("C  -z triage (all three reports)", True, ["-q", "-z", "triage"]),
@@ -80,20 +83,23 @@ CONFIGURATIONS = {
                ["-T", "fields", "-e", "tcp.analysis.initial_rtt"]),
 }
 
-# capture -> configurations measured on it
+# measurement group -> (capture, configurations measured on it, least runs)
+# The idle cost is a few per cent at most, so its group runs more rounds
+# than the others: one noisy run moves a median of eleven far less.
 PLAN = {
-    "bench-1m": ["A", "B", "B0-", "B0+", "C", "D-rtt", "D-policy", "D-dests",
-                 "E-phs", "E-dests", "E-dests6", "E-dests46", "E-conv", "E-irtt"],
-    "bench-5m": ["A", "B", "C"],
-    "conn-1m": ["B", "C"],
-    "dests-50k": ["A", "D-dests", "E-dests46"],
-    "dests-lin-50k": ["A", "D-dests"],
-    "dests-lin-500k": ["A", "D-dests"],
+    "idle-1m": ("bench-1m", ["A", "B", "B-off", "B0-", "B0+"], 11),
+    "bench-1m": ("bench-1m", ["A", "C", "D-rtt", "D-policy", "D-dests",
+                              "E-phs", "E-dests", "E-dests6", "E-dests46", "E-conv", "E-irtt"], 0),
+    "bench-5m": ("bench-5m", ["A", "B", "C"], 0),
+    "conn-1m": ("conn-1m", ["B", "C"], 0),
+    "dests-50k": ("dests-50k", ["A", "D-dests", "E-dests46"], 0),
+    "dests-lin-50k": ("dests-lin-50k", ["A", "D-dests"], 0),
+    "dests-lin-500k": ("dests-lin-500k", ["A", "D-dests"], 0),
 }
 
 # Instruction counts: one run each (they repeat to 0.1 %), on this capture.
 INSTRUCTION_CAPTURE = "bench-100k"
-INSTRUCTION_KEYS = ["A", "B", "B0-", "B0+", "C", "D-rtt", "D-policy", "D-dests", "E-phs", "E-dests46",
+INSTRUCTION_KEYS = ["A", "B", "B-off", "B0-", "B0+", "C", "D-rtt", "D-policy", "D-dests", "E-phs", "E-dests46",
                     "E-irtt"]
 
 LIMITS = {
@@ -213,10 +219,10 @@ class SampleCache:
     beside the captures, so an interrupted run resumes where it stopped and
     a second look at the report measures nothing twice.  --fresh ignores it."""
 
-    def __init__(self, path, plugin, tshark_version, runs, fresh):
+    def __init__(self, path, plugin, tshark_version, fresh):
         with open(plugin, "rb") as handle:
             self.identity = {"plugin_sha256": hashlib.sha256(handle.read()).hexdigest(),
-                             "tshark": tshark_version, "runs": runs}
+                             "tshark": tshark_version}
         self.path = path
         self.data = {"identity": self.identity, "samples": {}, "instructions": {}}
         if not fresh and os.path.exists(path):
@@ -225,15 +231,14 @@ class SampleCache:
             if stored.get("identity") == self.identity:
                 self.data = stored
 
-    def samples(self, capture, keys):
-        stored = self.data["samples"].get(capture, {})
-        if all(key in stored for key in keys):
-            return {key: [tuple(sample) for sample in stored[key]] for key in keys}
+    def samples(self, group, keys, runs):
+        stored = self.data["samples"].get(group, {})
+        if all(len(stored.get(key, [])) >= runs for key in keys):
+            return {key: [tuple(sample) for sample in stored[key][:runs]] for key in keys}
         return None
 
-    def instructions(self, keys):
-        stored = self.data["instructions"]
-        return {key: stored[key] for key in keys} if all(key in stored for key in keys) else None
+    def instructions(self):
+        return dict(self.data["instructions"])
 
     def store(self, capture=None, samples=None, instructions=None):
         if capture is not None:
@@ -242,6 +247,11 @@ class SampleCache:
             self.data["instructions"] = instructions
         with open(self.path, "w") as handle:
             json.dump(self.data, handle, indent=1)
+
+
+def spread(samples):
+    """key -> (lowest, highest) CPU seconds: how far the runs scatter."""
+    return {key: (min(s[1] for s in values), max(s[1] for s in values)) for key, values in samples.items()}
 
 
 def medians(samples):
@@ -280,12 +290,15 @@ def git_commit():
 
 # ---- report -----------------------------------------------------------------
 
-def table(capture, values, floor_key):
+def table(values, floor_key, scatter):
     floor = values.get(floor_key)
-    lines = ["| configuration | wall s | CPU s | CPU / A | peak RSS MiB |", "|---|---:|---:|---:|---:|"]
+    lines = ["| configuration | wall s | CPU s | CPU s, lowest–highest run | CPU / A | peak RSS MiB |",
+             "|---|---:|---:|---:|---:|---:|"]
     for key, (wall, cpu, rss) in values.items():
         ratio = f"{cpu / floor[1]:.3f}" if floor else "—"
-        lines.append(f"| {CONFIGURATIONS[key][0]} | {wall:.2f} | {cpu:.2f} | {ratio} | {rss / 1024:.0f} |")
+        low, high = scatter[key]
+        lines.append(f"| {CONFIGURATIONS[key][0]} | {wall:.2f} | {cpu:.2f} | {low:.2f}–{high:.2f} | {ratio} | "
+                     f"{rss / 1024:.0f} |")
     return lines
 
 
@@ -311,10 +324,12 @@ def verdicts(results, instructions, connections):
             met = "**no**"
         rows.append((target, fmt.format(value), "—" if counted is None else f"{counted:.3f}", f"≤ {limit}", met))
 
-    ratio_row("idle plugin: B / A (1 M packets)", cpu("bench-1m", "B"), cpu("bench-1m", "A"), LIMITS["idle"],
+    ratio_row("idle plugin: B / A (1 M packets)", cpu("idle-1m", "B"), cpu("idle-1m", "A"), LIMITS["idle"],
               ("B", "A"))
+    ratio_row("plugin installed, protocol disabled: B-off / A (1 M packets)", cpu("idle-1m", "B-off"),
+              cpu("idle-1m", "A"), LIMITS["idle"], ("B-off", "A"))
     ratio_row("idle plugin: B / A (5 M packets)", cpu("bench-5m", "B"), cpu("bench-5m", "A"), LIMITS["idle"])
-    ratio_row("idle plugin: B0 with / without (tshark -q)", cpu("bench-1m", "B0+"), cpu("bench-1m", "B0-"),
+    ratio_row("idle plugin: B0 with / without (tshark -q)", cpu("idle-1m", "B0+"), cpu("idle-1m", "B0-"),
               LIMITS["idle"], ("B0+", "B0-"))
     ratio_row("all reports: C / A (1 M packets)", cpu("bench-1m", "C"), cpu("bench-1m", "A"),
               LIMITS["all_reports"], ("C", "A"))
@@ -361,7 +376,7 @@ def instruction_table(instructions):
     return lines
 
 
-def write_markdown(path, info, commit, runs, sandbox, results, instructions, rows, command_line):
+def write_markdown(path, info, commit, runs_of, sandbox, results, spreads, instructions, rows, command_line):
     out = ["# Capture Triage benchmarks", "",
            f"Produced by `{command_line}` (tests/bench/run.sh; not part of CI).", "",
            "## Machine", "",
@@ -372,7 +387,8 @@ def write_markdown(path, info, commit, runs, sandbox, results, instructions, row
            f"source {commit}",
            f"- Load average when the run ended: {info['load']} (a shared machine: see the method)",
            "", "## Method", "",
-           f"Every figure is the median of {runs} runs.  The configurations of a capture run interleaved "
+           "Every figure is the median of the runs its table names (at least 5; 11 for the idle cost, which is "
+           "a few per cent at most).  The configurations of a group run interleaved "
            "(run 1 of each, then run 2, ..., the order rotated each round).  CPU is user + system time of the "
            "tshark process from wait4(); verdicts use it, because other processes on the machine inflate wall "
            "time far more than CPU time.  Peak RSS is ru_maxrss.  Output goes to /dev/null.  The same ratios "
@@ -394,14 +410,20 @@ def write_markdown(path, info, commit, runs, sandbox, results, instructions, row
         out.append(f"| {label} | {'yes' if with_plugin else 'no'} | `{' '.join(args)}` |")
     out += ["", "Captures (made by `triage-capgen bench FILE ARGS --seed 1`, cached in the capture folder):", "",
             "| capture | what | triage-capgen arguments |", "|---|---|---|"]
-    for name in list(results) + ([INSTRUCTION_CAPTURE] if instructions else []):
+    captures = []
+    for name in [PLAN[group][0] for group in results] + ([INSTRUCTION_CAPTURE] if instructions else []):
+        if name not in captures:
+            captures.append(name)
+    for name in captures:
         out.append(f"| {name} | {CAPTURES[name][0]} | `{' '.join(CAPTURES[name][1])}` |")
     out += ["", "## Verdicts", "", "| target | CPU time | instructions | limit | met |", "|---|---|---|---|---|"]
     for target, measured, counted, limit, met in rows:
         out.append(f"| {target} | {measured} | {counted} | {limit} | {met} |")
     out += ["", "## Tables", ""]
     for name, values in results.items():
-        out += [f"### {name}: {CAPTURES[name][0]}", ""] + table(name, values, "A") + [""]
+        capture, _, _ = PLAN[name]
+        out += [f"### {name}: {capture}, {CAPTURES[capture][0]}, {runs_of[name]} runs", ""]
+        out += table(values, "A", spreads[name]) + [""]
     if instructions:
         out += [f"### Instructions, {INSTRUCTION_CAPTURE}: {CAPTURES[INSTRUCTION_CAPTURE][0]}", ""]
         out += instruction_table(instructions) + [""]
@@ -444,34 +466,42 @@ def main():
     commit = git_commit()
     sandbox = Sandbox(plugin, abi)
     cache = SampleCache(os.path.join(captures_dir, "bench-samples.json"), plugin, version.splitlines()[0],
-                        options.runs, options.fresh)
+                        options.fresh)
     results = {}
+    spreads = {}
+    runs_of = {}
     instructions = {}
     try:
         for name in names:
-            path = generate(capgen, captures_dir, name, options.seed)
+            capture, keys, least_runs = PLAN[name]
+            runs = max(options.runs, least_runs)
+            path = generate(capgen, captures_dir, capture, options.seed)
             if not sandbox.readable(path):
                 sys.exit(f"{path} is not readable by the unprivileged user that runs tshark: "
                          "choose a --captures folder it can read")
-            samples = cache.samples(name, PLAN[name])
-            print(f"{name}: {CAPTURES[name][0]}{' (measured before with this build)' if samples else ''}",
-                  flush=True)
+            samples = cache.samples(name, keys, runs)
+            print(f"{name}: {CAPTURES[capture][0]}, {runs} runs"
+                  f"{' (measured before with this build)' if samples else ''}", flush=True)
             if samples is None:
-                samples = measure(sandbox, path, PLAN[name], options.runs)
+                samples = measure(sandbox, path, keys, runs)
                 cache.store(name, samples)
             results[name] = medians(samples)
+            spreads[name] = spread(samples)
+            runs_of[name] = runs
         if not options.no_instructions:
-            instructions = cache.instructions(INSTRUCTION_KEYS)
-            if instructions is None:
+            instructions = cache.instructions()
+            missing = [key for key in INSTRUCTION_KEYS if key not in instructions]
+            if missing:
                 path = generate(capgen, captures_dir, INSTRUCTION_CAPTURE, options.seed)
                 print(f"{INSTRUCTION_CAPTURE}: instructions (callgrind)", flush=True)
-                instructions = count_instructions(sandbox, path, INSTRUCTION_KEYS)
+                instructions.update(count_instructions(sandbox, path, missing))
                 cache.store(instructions=instructions)
+            instructions = {key: instructions[key] for key in INSTRUCTION_KEYS}
         connections = int(CAPTURES["conn-1m"][1][CAPTURES["conn-1m"][1].index("--connections") + 1])
         rows = verdicts(results, instructions, connections)
         for name, values in results.items():
-            print(f"\n{name}: {CAPTURES[name][0]}")
-            print("\n".join(table(name, values, "A")))
+            print(f"\n{name}: {PLAN[name][0]}, {CAPTURES[PLAN[name][0]][0]}, {runs_of[name]} runs")
+            print("\n".join(table(values, "A", spreads[name])))
         if instructions:
             print(f"\n{INSTRUCTION_CAPTURE}: instructions")
             print("\n".join(instruction_table(instructions)))
@@ -480,8 +510,8 @@ def main():
             print("| " + " | ".join(row) + " |")
         if options.output != "-":
             command_line = "tests/bench/run.sh" + "".join(f" {a}" for a in sys.argv[1:])
-            write_markdown(options.output, machine(), commit, options.runs, sandbox, results, instructions, rows,
-                           command_line)
+            write_markdown(options.output, machine(), commit, runs_of, sandbox, results, spreads, instructions,
+                           rows, command_line)
             print(f"\nwrote {options.output}")
     finally:
         sandbox.close()
