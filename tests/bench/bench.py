@@ -396,6 +396,11 @@ def write_markdown(path, info, commit, runs_of, sandbox, results, spreads, instr
            "which repeat to 0.1 % whatever the machine does); where CPU time misses a limit that the "
            "instructions meet, the verdict says so.",
            "",
+           "The floor A is what an analyst's own statistics cost: `-z io,stat,0` registers its tap with "
+           "TL_REQUIRES_PROTO_TREE, so tshark builds a (mostly faked) protocol tree for every packet, as it "
+           "does for `io,phs`.  The triage reports read tap data and `pinfo->layers` instead and need no "
+           "tree, which is why a report alone can cost less than the floor.",
+           "",
            "Each run is, as an unprivileged user with a throwaway HOME whose personal plugin folder holds the "
            "built triage.so (or an empty HOME for the runs without the plugin):",
            "", "```",
