@@ -514,7 +514,11 @@ def main():
         for row in rows:
             print("| " + " | ".join(row) + " |")
         if options.output != "-":
-            command_line = "tests/bench/run.sh" + "".join(f" {a}" for a in sys.argv[1:])
+            # run.sh always names the build folder; say so only when it is not the default.
+            args = sys.argv[1:]
+            if args[:2] == ["--build", os.path.join(SOURCE_DIR, "build-bench")]:
+                args = args[2:]
+            command_line = "tests/bench/run.sh" + "".join(f" {a}" for a in args)
             write_markdown(options.output, machine(), commit, runs_of, sandbox, results, spreads, instructions,
                            rows, command_line)
             print(f"\nwrote {options.output}")
