@@ -35,6 +35,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_DIR = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(SOURCE_DIR, "tests", "tshark"))
+import harness  # noqa: E402  (the tests' sandbox rules: which plugins tshark sees)
 
 # name -> (what it is for, triage-capgen bench arguments)
 CAPTURES = {
@@ -130,11 +132,14 @@ class Sandbox:
         for folder, dirs, files in os.walk(self.root):
             for name in dirs + files:
                 os.chmod(os.path.join(folder, name), 0o755)
+        # The stock plugins without an installed triage.so, which would
+        # otherwise run in the configurations "without the plugin".
+        self.stock_plugins = harness.mirror_stock_plugins(os.path.join(self.root, "stock-plugins"))
         self.as_root = os.geteuid() == 0
 
     def command(self, with_plugin, args, wrapper=()):
         env = ["env", "-i", f"HOME={self.homes[with_plugin]}", "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
-               "LC_ALL=C.UTF-8"]
+               "LC_ALL=C.UTF-8", f"WIRESHARK_PLUGIN_DIR={self.stock_plugins}"]
         command = env + list(wrapper) + ["tshark"] + args
         if self.as_root:
             command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + command

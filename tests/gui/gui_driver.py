@@ -65,6 +65,13 @@ def x_window(title_fragment):
     raise RuntimeError(f"no window titled '{title_fragment}' appeared")
 
 
+def visible_window_names():
+    names = []
+    for window in run("xdotool", "search", "--onlyvisible", "--name", ".", check=False).split():
+        names.append(run("xdotool", "getwindowname", window, check=False).strip())
+    return names
+
+
 def focus(window):
     run("xdotool", "windowfocus", "--sync", window)
     time.sleep(0.2)
@@ -254,7 +261,16 @@ class Session:
         log = open(self.path("wireshark.log"), "w")
         self.wireshark = subprocess.Popen(["wireshark", "-r", self.plan["capture"]], env=environment,
                                           stdout=log, stderr=subprocess.STDOUT)
-        self.main_window = x_window(os.path.basename(self.plan["capture"]))
+        try:
+            self.main_window = x_window(os.path.basename(self.plan["capture"]))
+        except RuntimeError as error:
+            # Say why: Wireshark gone, or showing some other window.
+            log.flush()
+            state = "still running" if self.wireshark.poll() is None else f"exited {self.wireshark.returncode}"
+            with open(self.path("wireshark.log"), errors="replace") as output:
+                printed = output.read()[-3000:]
+            raise RuntimeError(f"{error}; Wireshark is {state}; visible windows: {visible_window_names()}; "
+                               f"its output:\n{printed}") from None
         self.application = wireshark_application()
         self.main = top_level(self.application, os.path.basename(self.plan["capture"]), role="frame")
         status = self.status_text()

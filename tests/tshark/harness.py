@@ -1,13 +1,19 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Runs the real tshark with the freshly built plugin, the way a user would.
 
-tshark ignores personal plugin folders when run as root, and setting
-WIRESHARK_PLUGIN_DIR hides the stock plugins.  So every run happens as an
-unprivileged user (nobody when we are root) with a throwaway HOME whose
-personal plugin folder holds the built triage.so, and every file that user
-must read is copied into that HOME first (a CI clone may sit under a folder
-only root can enter).
+tshark ignores personal plugin folders when run as root.  So every run
+happens as an unprivileged user (nobody when we are root) with a throwaway
+HOME whose personal plugin folder holds the built triage.so, and every file
+that user must read is copied into that HOME first (a CI clone may sit under
+a folder only root can enter).
+
+A triage.so installed system-wide (./setup.sh as root puts it there) would
+be loaded before the personal one, and Wireshark would stop at a "found in
+multiple directories" dialog.  So WIRESHARK_PLUGIN_DIR points at a copy of
+the system plugin folder made of links to every stock plugin but triage.so:
+the tests see Wireshark's own plugins and the freshly built one, nothing else.
 """
+import functools
 import json
 import os
 import shutil
@@ -27,6 +33,41 @@ def wireshark_abi():
     version = out.split("(Wireshark) ")[1].split()[0] if "(Wireshark) " in out else out.split()[1]
     major, minor = version.split(".")[:2]
     return f"{major}.{minor}"
+
+
+@functools.lru_cache(maxsize=None)
+def system_plugin_folder():
+    """Wireshark's global plugin folder without the version (the Lua one)."""
+    out = subprocess.run(["tshark", "-G", "folders"], capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        if line.startswith("Global Lua Plugins:"):
+            return line.split(":", 1)[1].strip()
+    raise RuntimeError(f"tshark -G folders names no global plugin folder:\n{out}")
+
+
+_told_hidden = set()
+
+
+def mirror_stock_plugins(target, source=None):
+    """Fills TARGET with links to every file of the system plugin folder
+    (or SOURCE) except triage.so, for WIRESHARK_PLUGIN_DIR; returns TARGET."""
+    source = source or system_plugin_folder()
+    os.makedirs(target, mode=0o755, exist_ok=True)
+    os.chmod(target, 0o755)
+    for folder, _, files in os.walk(source):
+        mirrored = os.path.join(target, os.path.relpath(folder, source))
+        os.makedirs(mirrored, mode=0o755, exist_ok=True)
+        os.chmod(mirrored, 0o755)
+        for name in files:
+            path = os.path.join(folder, name)
+            if name == "triage.so":
+                if path not in _told_hidden:
+                    _told_hidden.add(path)
+                    print(f"note: {path} is installed; the tests hide it and use the built plugin",
+                          file=sys.stderr)
+                continue
+            os.symlink(path, os.path.join(mirrored, name))
+    return target
 
 
 def corpus_dir():
@@ -64,6 +105,8 @@ class Sandbox:
         for dirpath, dirnames, filenames in os.walk(self.root):
             for name in dirnames + filenames:
                 os.chmod(os.path.join(dirpath, name), 0o755)
+        # After the walk: os.chmod would follow the links into the system folder.
+        self.stock_plugins = mirror_stock_plugins(os.path.join(self.root, "stock-plugins"))
         self.as_root = os.geteuid() == 0
 
     def stage(self, path, name=None):
@@ -88,7 +131,8 @@ class Sandbox:
         return target
 
     def command(self, program, args):
-        env = ["env", "-i", f"HOME={self.home}", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C.UTF-8"]
+        env = ["env", "-i", f"HOME={self.home}", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C.UTF-8",
+               f"WIRESHARK_PLUGIN_DIR={self.stock_plugins}"]
         for key in ("LD_PRELOAD", "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
             if os.environ.get(key):
                 env.append(f"{key}={os.environ[key]}")
