@@ -89,7 +89,8 @@ INSIDE
         echo "FAILED as $user (exit $status); the full log stays at $scratch/log"
         return 1
     fi
-    echo "PASSED as $user"
+    cp "$scratch/log" "$cache/readme-test-$user.log"
+    echo "PASSED as $user (log: $cache/readme-test-$user.log)"
     rm -rf "$scratch"
 }
 
