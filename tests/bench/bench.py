@@ -307,12 +307,21 @@ def table(values, floor_key, scatter):
     return lines
 
 
-def verdicts(results, instructions, connections):
-    """(target, CPU-time value, instruction value, limit, met) rows."""
+class CpuSeconds(float):
+    """A median CPU time that remembers the least disturbed run beside it."""
+    lowest = None
+
+
+def verdicts(results, spreads, instructions, connections):
+    """(target, CPU-time value, lowest-run value, instruction value, limit, met) rows."""
     rows = []
 
     def cpu(capture, key):
-        return results[capture][key][1] if capture in results and key in results[capture] else None
+        if capture not in results or key not in results[capture]:
+            return None
+        value = CpuSeconds(results[capture][key][1])
+        value.lowest = spreads[capture][key][0]
+        return value
 
     def ratio_row(target, numerator, denominator, limit, instruction_keys=None, fmt="{:.3f}"):
         if numerator is None or denominator is None:
@@ -327,7 +336,11 @@ def verdicts(results, instructions, connections):
             met = "yes" if value <= limit else "yes by instructions; CPU time noisy"
         else:
             met = "**no**"
-        rows.append((target, fmt.format(value), "—" if counted is None else f"{counted:.3f}", f"≤ {limit}", met))
+        lowest = "—"
+        if getattr(numerator, "lowest", None) and getattr(denominator, "lowest", None):
+            lowest = fmt.format(numerator.lowest / denominator.lowest)
+        rows.append((target, fmt.format(value), lowest, "—" if counted is None else f"{counted:.3f}", f"≤ {limit}",
+                     met))
 
     ratio_row("idle plugin: B / A (1 M packets)", cpu("idle-1m", "B"), cpu("idle-1m", "A"), LIMITS["idle"],
               ("B", "A"))
@@ -358,7 +371,7 @@ def verdicts(results, instructions, connections):
     if "conn-1m" in results and {"B", "C"} <= set(results["conn-1m"]):
         per_connection = (results["conn-1m"]["C"][2] - results["conn-1m"]["B"][2]) * 1024 / connections
         rows.append(("plugin memory per TCP connection, (RSS(C) − RSS(B)) / 1 M connections",
-                     f"{per_connection:.0f} bytes", "—", f"≤ {LIMITS['bytes_per_connection']} bytes",
+                     f"{per_connection:.0f} bytes", "—", "—", f"≤ {LIMITS['bytes_per_connection']} bytes",
                      "yes" if per_connection <= LIMITS["bytes_per_connection"] else "**no**"))
     small, large = results.get("dests-lin-50k"), results.get("dests-lin-500k")
     if small and large and {"A", "D-dests"} <= set(small) and {"A", "D-dests"} <= set(large):
@@ -367,7 +380,8 @@ def verdicts(results, instructions, connections):
         value = report_growth / floor_growth
         rows.append(("triage,dests linear from 50 k to 500 k destinations: its growth / the floor's growth "
                      f"({report_growth:.2f}× / {floor_growth:.2f}× for 10× the input)",
-                     f"{value:.3f}", "—", f"≤ {LIMITS['linear']}", "yes" if value <= LIMITS["linear"] else "**no**"))
+                     f"{value:.3f}", "—", "—", f"≤ {LIMITS['linear']}",
+                     "yes" if value <= LIMITS["linear"] else "**no**"))
         ratio_row("triage,dests / A (500 k destinations)", large["D-dests"][1], large["A"][1], LIMITS["one_report"])
     return rows
 
@@ -426,9 +440,13 @@ def write_markdown(path, info, commit, runs_of, sandbox, results, spreads, instr
             captures.append(name)
     for name in captures:
         out.append(f"| {name} | {CAPTURES[name][0]} | `{' '.join(CAPTURES[name][1])}` |")
-    out += ["", "## Verdicts", "", "| target | CPU time | instructions | limit | met |", "|---|---|---|---|---|"]
-    for target, measured, counted, limit, met in rows:
-        out.append(f"| {target} | {measured} | {counted} | {limit} | {met} |")
+    out += ["", "## Verdicts", "",
+            "CPU time is the ratio of the medians; \"lowest runs\" divides the least disturbed run of each "
+            "(a neighbour on a shared machine only ever adds time); instructions come from callgrind.  The "
+            "verdict uses the medians and, where they miss, the instruction counts.", "",
+            "| target | CPU time | lowest runs | instructions | limit | met |", "|---|---|---|---|---|---|"]
+    for target, measured, lowest, counted, limit, met in rows:
+        out.append(f"| {target} | {measured} | {lowest} | {counted} | {limit} | {met} |")
     out += ["", "## Tables", ""]
     for name, values in results.items():
         capture, _, _ = PLAN[name]
@@ -508,14 +526,14 @@ def main():
                 cache.store(instructions=instructions)
             instructions = {key: instructions[key] for key in INSTRUCTION_KEYS}
         connections = int(CAPTURES["conn-1m"][1][CAPTURES["conn-1m"][1].index("--connections") + 1])
-        rows = verdicts(results, instructions, connections)
+        rows = verdicts(results, spreads, instructions, connections)
         for name, values in results.items():
             print(f"\n{name}: {PLAN[name][0]}, {CAPTURES[PLAN[name][0]][0]}, {runs_of[name]} runs")
             print("\n".join(table(values, "A", spreads[name])))
         if instructions:
             print(f"\n{INSTRUCTION_CAPTURE}: instructions")
             print("\n".join(instruction_table(instructions)))
-        print("\n| target | CPU time | instructions | limit | met |")
+        print("\n| target | CPU time | lowest runs | instructions | limit | met |")
         for row in rows:
             print("| " + " | ".join(row) + " |")
         if options.output != "-":
@@ -529,7 +547,7 @@ def main():
             print(f"\nwrote {options.output}")
     finally:
         sandbox.close()
-    return 0 if all(row[4].startswith("yes") for row in rows) else 1
+    return 0 if all(row[5].startswith("yes") for row in rows) else 1
 
 
 if __name__ == "__main__":
