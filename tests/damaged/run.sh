@@ -67,10 +67,4 @@ failed=0
 TRIAGE_PLUGIN="$build/triage.so" TRIAGE_SANITIZER_PRELOAD="$SANITIZER_PRELOAD" \
     python3 tests/damaged/run_damaged.py --files "$files" --corpus "$corpus" --jobs "$jobs" \
     --failures "$build/damaged-failures" || failed=1
-echo "== sanitizer reports =="
-sanitizer_check_logs || failed=1
-if [ "$failed" -ne 0 ]; then
-    echo "damaged captures: FAILED" >&2
-    exit 1
-fi
-echo "damaged captures: passed"
+sanitizer_verdict "damaged captures" "$failed"

@@ -19,6 +19,9 @@
 #                                processes that carry a sanitizer runtime)
 #   sanitizer_check_logs         prints every ASan/LSan report; fails when
 #                                there is one
+#   sanitizer_verdict NAME FAILED   checks the logs and ends the run: passed,
+#                                or FAILED when FAILED is not 0 or a report
+#                                was written
 #   sanitizer_cleanup            removes the folder
 
 sanitizer_setup() {
@@ -80,6 +83,18 @@ sanitizer_check_logs() {
         return 1
     fi
     echo "sanitizer: no reports"
+}
+
+sanitizer_verdict() {
+    name=$1
+    failed=$2
+    echo "== sanitizer reports =="
+    sanitizer_check_logs || failed=1
+    if [ "$failed" -ne 0 ]; then
+        echo "$name: FAILED" >&2
+        exit 1
+    fi
+    echo "$name: passed"
 }
 
 sanitizer_cleanup() {

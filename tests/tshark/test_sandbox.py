@@ -19,6 +19,10 @@ def listed_plugins(sandbox):
     return plugins
 
 
+# This checks the harness, not the plugin's code, and `tshark -G plugins`
+# with the ASan runtime preloaded does not finish (with or without triage.so
+# installed), so tests/sanitize/run.sh --all leaves it out.
+@unittest.skipIf(os.environ.get("TRIAGE_SANITIZED"), "checks the harness; tshark -G plugins hangs under ASan")
 class SandboxPlugins(unittest.TestCase):
     def setUp(self):
         self.sandbox = harness.Sandbox()
@@ -54,4 +58,4 @@ class SandboxPlugins(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    harness.main()
