@@ -38,29 +38,28 @@ SOURCE_DIR = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(SOURCE_DIR, "tests", "tshark"))
 import harness  # noqa: E402  (the tests' sandbox rules: which plugins tshark sees)
 
+
+def capgen_args(packets, connections, ipv6_percent, destinations, servers=None):
+    """triage-capgen bench arguments (their text also names the cached capture)."""
+    args = ["--packets", str(packets), "--connections", str(connections), "--ipv6-percent", str(ipv6_percent),
+            "--destinations", str(destinations)]
+    return args + (["--servers", str(servers)] if servers else [])
+
+
 # name -> (what it is for, triage-capgen bench arguments)
 CAPTURES = {
     "bench-100k": ("100 k packets, 12 k TCP connections (instruction counts)",
-                   ["--packets", "100000", "--connections", "12000", "--ipv6-percent", "20",
-                    "--destinations", "1000", "--servers", "1200"]),
-    "bench-1m": ("1 M packets, 120 k TCP connections",
-                 ["--packets", "1000000", "--connections", "120000", "--ipv6-percent", "20",
-                  "--destinations", "5000", "--servers", "6000"]),
-    "bench-5m": ("5 M packets, 600 k TCP connections",
-                 ["--packets", "5000000", "--connections", "600000", "--ipv6-percent", "20",
-                  "--destinations", "5000", "--servers", "6000"]),
+                   capgen_args(100000, 12000, 20, 1000, servers=1200)),
+    "bench-1m": ("1 M packets, 120 k TCP connections", capgen_args(1000000, 120000, 20, 5000, servers=6000)),
+    "bench-5m": ("5 M packets, 600 k TCP connections", capgen_args(5000000, 600000, 20, 5000, servers=6000)),
     "conn-1m": ("4 M packets, 1 M TCP connections (memory per connection)",
-                ["--packets", "4000000", "--connections", "1000000", "--ipv6-percent", "20",
-                 "--destinations", "5000", "--servers", "6000"]),
+                capgen_args(4000000, 1000000, 20, 5000, servers=6000)),
     "dests-50k": ("1 M packets, 120 k connections, 50 k destination addresses",
-                  ["--packets", "1000000", "--connections", "120000", "--ipv6-percent", "20",
-                   "--destinations", "50000"]),
+                  capgen_args(1000000, 120000, 20, 50000)),
     "dests-lin-50k": ("200 k packets, 50 k connections to 50 k destinations (all IPv6)",
-                      ["--packets", "200000", "--connections", "50000", "--ipv6-percent", "100",
-                       "--destinations", "50000"]),
+                      capgen_args(200000, 50000, 100, 50000)),
     "dests-lin-500k": ("2 M packets, 500 k connections to 500 k destinations (all IPv6)",
-                       ["--packets", "2000000", "--connections", "500000", "--ipv6-percent", "100",
-                        "--destinations", "500000"]),
+                       capgen_args(2000000, 500000, 100, 500000)),
 }
 
 # key -> (label, plugin installed?, tshark arguments after -r FILE)
