@@ -17,6 +17,9 @@ missing=""
 for package in $(grep -hv '^#' tools/debian-packages.txt tools/debian-test-packages.txt); do
     dpkg -s "$package" >/dev/null 2>&1 || missing="$missing $package"
 done
+# npm installs the storage emulator of the fleet tests (tests/fleet/package.json).
+# Debian's nodejs comes without it; a Node.js from elsewhere may bring its own.
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
 if [ -n "$missing" ]; then
     echo "== installing test dependencies:$missing =="
     if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi

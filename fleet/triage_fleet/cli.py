@@ -1,0 +1,159 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""triage-fleet: the triage of many captures in one command."""
+import argparse
+import json
+import os
+import shutil
+import shlex
+import sys
+import tempfile
+
+from . import cache as result_cache
+from . import curl, sources
+from .job import Settings
+from .progress import Progress
+from .runners import RUNNERS
+from .secrets import redact
+from .worker import write_job
+
+DESCRIPTION = """\
+Runs the Capture Triage on every capture given (files, folders, and storage
+URLs read from --urls), one tshark per capture, and keeps each capture's JSON
+report in OUT/captures/NAME.json, with OUT/status.tsv saying how each went.
+URLs never go on the command line: a SAS token there is visible in ps and
+shell histories.  Exit status: 0 all captures triaged, 2 some failed (the
+others are complete), 1 nothing could be run."""
+
+
+def parse_arguments(argv):
+    parser = argparse.ArgumentParser(prog="triage-fleet", description=DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("captures", nargs="*", help="capture files or folders of captures")
+    parser.add_argument("--urls", metavar="FILE", help="blob or container URLs with SAS, one a line ('-': stdin)")
+    parser.add_argument("--out", required=True, help="folder for the per-capture reports and status.tsv")
+    parser.add_argument("--engine", choices=sorted(RUNNERS), default="parallel",
+                        help="parallel: GNU parallel on this machine (default); dask: a Dask cluster; serial")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="tshark runs at once (parallel)")
+    parser.add_argument("--scheduler", help="the Dask scheduler's address, e.g. tcp://10.0.0.4:8786")
+    parser.add_argument("--shared", metavar="DIR",
+                        help="with dask: a folder every worker reads at the same path (default: --out)")
+    parser.add_argument("--cache", default=os.path.join(os.path.expanduser("~"), ".cache", "capture-triage", "fleet"),
+                        help="where per-capture results are kept between runs (default: %(default)s)")
+    parser.add_argument("--no-cache", action="store_true", help="triage every capture again")
+    parser.add_argument("--tshark", default="tshark", help="the tshark command (default: %(default)s)")
+    parser.add_argument("--options", default="", help="-z triage options, e.g. top=20")
+    parser.add_argument("--filter", default="", help="the connection filter of -z triage")
+    parser.add_argument("-o", dest="preferences", action="append", default=[], metavar="PREF:VALUE",
+                        help="a tshark preference, e.g. triage.policy_file:/etc/policy.csv")
+    parser.add_argument("--list-page-size", type=int, default=5000, help=argparse.SUPPRESS)
+    options = parser.parse_args(argv)
+    if not options.captures and not options.urls:
+        parser.error("give capture files or folders, or --urls FILE")
+    if options.jobs < 1 or options.jobs > 1024:
+        parser.error(f"--jobs {options.jobs}: give 1 to 1024")
+    if not 1 <= options.list_page_size <= 5000:
+        parser.error("--list-page-size: give 1 to 5000")
+    if options.engine == "dask" and not options.scheduler:
+        parser.error("--engine dask needs --scheduler ADDRESS")
+    return options
+
+
+def gather(options):
+    entries = sources.local_captures(options.captures)
+    if options.urls:
+        if options.urls == "-":
+            urls = sources.read_url_list(sys.stdin, "stdin")
+        else:
+            with open(options.urls, encoding="utf-8") as handle:
+                urls = sources.read_url_list(handle, options.urls)
+        entries += sources.url_captures(urls, options.list_page_size)
+    return sources.name_captures(entries)
+
+
+def blob_versions(captures):
+    """ETags of blobs named one by one (a listing already gave the others);
+    a blob that cannot be reached fails here, with its HTTP status."""
+    unreachable = {}
+    for index, capture in enumerate(captures):
+        if capture.is_url and not capture.etag:
+            try:
+                capture.etag = curl.head(capture.location).get("etag", "")
+            except curl.CurlError as error:
+                unreachable[index] = error.describe()
+    return unreachable
+
+
+def write_status(out, captures, results):
+    with open(os.path.join(out, "status.tsv"), "w", encoding="utf-8") as handle:
+        handle.write("name\tsource\tstatus\tcached\tseconds\terror\n")
+        for index, capture in enumerate(captures):
+            result = results[index]
+            row = [capture.name, capture.display, result["status"], "yes" if result.get("cached") else "no",
+                   f"{result.get('seconds', 0.0):.3f}", result.get("error", "")]
+            handle.write("\t".join(redact(str(cell)).replace("\t", " ").replace("\n", " ") for cell in row) + "\n")
+
+
+def main(argv=None):
+    options = parse_arguments(sys.argv[1:] if argv is None else argv)
+    settings = Settings(tshark=shlex.split(options.tshark), report_options=options.options,
+                        display_filter=options.filter, preferences=tuple(options.preferences))
+    try:
+        captures = gather(options)
+        fingerprint = {**result_cache.plugin_fingerprint(settings.tshark),
+                       **result_cache.settings_fingerprint(settings)}
+    except (sources.SourceError, result_cache.PluginMissing, OSError) as error:
+        print(f"triage-fleet: {redact(str(error))}", file=sys.stderr)
+        return 1
+    out = options.out
+    os.makedirs(os.path.join(out, "captures"), exist_ok=True)
+    cache = result_cache.Cache(None if options.no_cache else options.cache, fingerprint)
+
+    results = {}
+    progress = Progress(len(captures))
+    for index, why in blob_versions(captures).items():
+        results[index] = {"name": captures[index].name, "source": captures[index].display,
+                          "status": "failed", "error": why, "seconds": 0.0, "cached": False}
+        progress.update(results[index])
+    keys = {}
+    pending = []
+    for index, capture in enumerate(captures):
+        if index in results:
+            continue
+        keys[index] = cache.key(capture)
+        document = cache.load(keys[index])
+        if document is not None:
+            results[index] = {"name": capture.name, "source": capture.display, "status": "ok", "error": "",
+                              "seconds": 0.0, "cached": True, "document": document}
+            progress.update(results[index])
+        else:
+            pending.append(index)
+
+    shared = options.shared or out
+    os.makedirs(shared, exist_ok=True)
+    job_folder = tempfile.mkdtemp(prefix=".triage-job-", dir=shared)
+    os.chmod(job_folder, 0o700)
+    job_path = os.path.join(job_folder, "job.json")
+    try:
+        write_job(job_path, settings, captures)
+        runner = RUNNERS[options.engine]
+        for index, result in runner(job_path, pending, captures, jobs=options.jobs, scheduler=options.scheduler):
+            results[index] = result
+            if result["status"] == "ok":
+                cache.store(keys[index], result["document"])
+            progress.update(result)
+    finally:
+        shutil.rmtree(job_folder, ignore_errors=True)
+
+    for index, capture in enumerate(captures):
+        target = os.path.join(out, "captures", capture.name + ".json")
+        if results[index]["status"] == "ok":
+            with open(target, "w", encoding="utf-8") as handle:
+                handle.write(results[index]["document"] + "\n")
+        elif os.path.exists(target):
+            os.remove(target)  # a stale report of an earlier run must not pass for this one
+    write_status(out, captures, results)
+    failed = [index for index in range(len(captures)) if results[index]["status"] != "ok"]
+    for index in failed:
+        print(f"triage-fleet: {captures[index].name} ({captures[index].display}): {results[index]['error']}",
+              file=sys.stderr)
+    return 2 if failed else 0
