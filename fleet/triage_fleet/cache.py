@@ -31,16 +31,21 @@ class PluginMissing(Exception):
     pass
 
 
-def plugin_fingerprint(tshark):
-    """tshark's version and the hash of the triage.so it loads."""
-    run = lambda *args: subprocess.run(list(tshark) + list(args), capture_output=True, text=True,
-                                       stdin=subprocess.DEVNULL, preexec_fn=die_with_parent)
-    version = run("--version").stdout.splitlines()[:1]
-    for line in run("-G", "plugins").stdout.splitlines():
+def plugin_fingerprint(tshark, for_cache=True):
+    """tshark's version and the hash of the triage.so it loads; without
+    for_cache only checks that tshark loads the plugin at all."""
+    def run(*args):
+        return subprocess.run(list(tshark) + list(args), capture_output=True, text=True,
+                              stdin=subprocess.DEVNULL, preexec_fn=die_with_parent).stdout
+
+    for line in run("-G", "plugins").splitlines():
         fields = [field.strip() for field in line.split("\t")]
         if fields and fields[0] == "triage.so":
-            path = fields[-1].strip()
+            if not for_cache:
+                return {"plugin_version": fields[1]}
+            path = fields[-1]
             plugin = file_digest(path) if os.path.isfile(path) else fields[1]
+            version = run("--version").splitlines()[:1]
             return {"tshark": version[0] if version else "", "plugin": plugin, "plugin_version": fields[1]}
     raise PluginMissing("tshark does not load the Capture Triage plugin (tshark -G plugins lists no triage.so)")
 
@@ -68,6 +73,8 @@ class Cache:
             os.makedirs(folder, exist_ok=True)
 
     def key(self, capture):
+        if not self.folder:
+            return None
         material = json.dumps({"capture": capture_identity(capture), "run": self.run_fingerprint},
                               sort_keys=True)
         return hashlib.sha256(material.encode()).hexdigest()

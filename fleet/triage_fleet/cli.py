@@ -99,7 +99,7 @@ def main(argv=None):
                         display_filter=options.filter, preferences=tuple(options.preferences))
     try:
         captures = gather(options)
-        fingerprint = {**result_cache.plugin_fingerprint(settings.tshark),
+        fingerprint = {**result_cache.plugin_fingerprint(settings.tshark, for_cache=not options.no_cache),
                        **result_cache.settings_fingerprint(settings)}
     except (sources.SourceError, result_cache.PluginMissing, OSError) as error:
         print(f"triage-fleet: {redact(str(error))}", file=sys.stderr)
