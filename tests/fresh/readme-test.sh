@@ -2,31 +2,42 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # readme-test.sh — runs the README's two commands, exactly as written, on a
-# fresh Debian 12 (a minimal debootstrap), as root and as a normal user
+# fresh Debian 12 or 13 (a minimal debootstrap), as root and as a normal user
 # with sudo rights, from a clone of the committed tree.
 #
-# Usage (as root): tests/fresh/readme-test.sh [root|user|both]
+# Usage (as root): tests/fresh/readme-test.sh [--suite bookworm|trixie] [root|user|both]
+#   --suite: Debian 12 bookworm (Wireshark 4.0, the default) or Debian 13
+#   trixie (Wireshark 4.4).
 # Not part of CI: each run installs everything from Debian's archive and runs
 # the whole test suite (about 30 minutes per user on 2 cores).
 #
 # Cache: $TRIAGE_CHROOT_CACHE (default /var/cache/capture-triage/chroots):
-#   clean-bookworm/ (shared with tests/versions/package-test.sh) is copied to
+#   clean-<suite>/ (shared with tests/versions/package-test.sh) is copied to
 #   a throwaway scratch-*/ for every run.
 set -euo pipefail
 
+suite=bookworm
+if [ "${1:-}" = --suite ]; then
+    suite=${2:-}
+    shift 2 || true
+fi
+case $suite in
+    bookworm|trixie) ;;
+    *) echo "usage: $0 [--suite bookworm|trixie] [root|user|both]" >&2; exit 2 ;;
+esac
 who=${1:-both}
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 corpus=$(cd "${TRIAGE_CORPUS:-$repo/../shared/corpus}" && pwd)
 [ "$(id -u)" = 0 ] || { echo "$0: debootstrap and chroot need root" >&2; exit 2; }
 cache=${TRIAGE_CHROOT_CACHE:-/var/cache/capture-triage/chroots}
-clean=$cache/clean-bookworm
+clean=$cache/clean-$suite
 mirror=${TRIAGE_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
 if [ ! -f "$clean/.capture-triage-ready" ]; then
-    echo "== debootstrap a clean bookworm into $clean (once)"
+    echo "== debootstrap a clean $suite into $clean (once)"
     rm -rf "$clean.new"
     mkdir -p "$cache"
-    debootstrap --variant=minbase bookworm "$clean.new" "$mirror"
+    debootstrap --variant=minbase "$suite" "$clean.new" "$mirror"
     touch "$clean.new/.capture-triage-ready"
     mv "$clean.new" "$clean"
 fi
@@ -41,7 +52,7 @@ run_as() {
     cp "$bundle" "$scratch/root/tmp-repo.bundle"
     mkdir -p "$scratch/root/srv/shared"
     cp -a "$corpus" "$scratch/root/srv/shared/corpus"
-    echo "== fresh bookworm, README commands as $user (log: $scratch/log)"
+    echo "== fresh $suite, README commands as $user (log: $scratch/log)"
     set +e
     unshare --mount --propagation private /bin/bash -euo pipefail -s -- "$scratch/root" "$user" \
         > "$scratch/log" 2>&1 <<'INSIDE'
@@ -86,11 +97,11 @@ INSIDE
     set -e
     grep -E "^--- |tests passed|tests failed|Triage|Handshake RTT|Error|error:" "$scratch/log" | tail -20
     if [ $status -ne 0 ]; then
-        echo "FAILED as $user (exit $status); the full log stays at $scratch/log"
+        echo "FAILED on $suite as $user (exit $status); the full log stays at $scratch/log"
         return 1
     fi
-    cp "$scratch/log" "$cache/readme-test-$user.log"
-    echo "PASSED as $user (log: $cache/readme-test-$user.log)"
+    cp "$scratch/log" "$cache/readme-test-$suite-$user.log"
+    echo "PASSED on $suite as $user (log: $cache/readme-test-$suite-$user.log)"
     rm -rf "$scratch"
 }
 
@@ -99,7 +110,7 @@ case "$who" in
     root) run_as root || result=1 ;;
     user) run_as user || result=1 ;;
     both) run_as root || result=1; run_as user || result=1 ;;
-    *) echo "usage: $0 [root|user|both]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--suite bookworm|trixie] [root|user|both]" >&2; exit 2 ;;
 esac
 rm -f "$bundle"
 exit $result
