@@ -76,6 +76,10 @@ typedef struct capgen_flow {
     capgen_outcome expected_outcome;
     capgen_ambiguity expected_ambiguity;
     gboolean claim_stream;      /* the truth may state Wireshark's stream number */
+    /* Wireshark keeps this flow in the tcp.stream of the TCP flow whose
+     * stream was numbered last (same 4-tuple, and nothing tells it that a new
+     * connection began: no new SYN, only a SYN/ACK). */
+    gboolean continues_stream;
     const char *note;           /* static text for the truth file, or NULL */
 
     /* Filled while writing. */

@@ -49,6 +49,8 @@ void capgen_flow_truth_tcp(capgen_flow_truth *truth, guint32 frame, gint64 time_
             if (!truth->first_synack.frame) {
                 remember(&truth->leg_syn, frame, time_ns);
                 truth->syns_before_synack++;
+            } else if (!handshake_over) {
+                truth->syn_after_synack = TRUE;
             }
         } else if ((flags & CAPGEN_TCP_RST) && truth->first_synack.frame && !handshake_over) {
             truth->client_reset = TRUE;

@@ -67,6 +67,10 @@ typedef struct capgen_flow_truth {
     capgen_moment ack;
     gboolean refused;      /* server RST before any SYN/ACK */
     gboolean client_reset; /* client RST after a SYN/ACK, before the ACK */
+    /* The client sent a SYN after the first SYN/ACK and before the ACK: it had
+     * not received that SYN/ACK when its SYN timer fired, so the SYN/ACK ->
+     * ACK leg includes a loss or delay on the way to the client. */
+    gboolean syn_after_synack;
 } capgen_flow_truth;
 
 void capgen_flow_truth_init(capgen_flow_truth *truth);

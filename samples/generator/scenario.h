@@ -73,6 +73,8 @@ gboolean capgen_plan_unanswered(const capgen_options *, capgen_plan *, char **);
 gboolean capgen_plan_incomplete(const capgen_options *, capgen_plan *, char **);
 gboolean capgen_plan_client_reset(const capgen_options *, capgen_plan *, char **);
 gboolean capgen_plan_port_reuse(const capgen_options *, capgen_plan *, char **);
+gboolean capgen_plan_reuse_after_unanswered(const capgen_options *, capgen_plan *, char **);
+gboolean capgen_plan_synack_other_isn(const capgen_options *, capgen_plan *, char **);
 gboolean capgen_plan_simultaneous_open(const capgen_options *, capgen_plan *, char **);
 gboolean capgen_plan_fast_open(const capgen_options *, capgen_plan *, char **);
 gboolean capgen_plan_time_backwards(const capgen_options *, capgen_plan *, char **);

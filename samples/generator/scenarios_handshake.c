@@ -123,8 +123,74 @@ gboolean capgen_plan_syn_after_synack(const capgen_options *options, capgen_plan
     capgen_flow_add_ack(flow, 4142217444);
     capgen_flow_add(flow, CAPGEN_US(150), CAPGEN_TO_CLIENT, CAPGEN_TCP_RST | CAPGEN_TCP_ACK, 0);
     capgen_flow_expect(flow, CAPGEN_OUTCOME_COMPLETED, CAPGEN_AMBIGUOUS_SYNACK);
-    flow->note = "the second SYN comes after the SYN/ACKs and changes no leg";
+    flow->note = "the second SYN comes after the SYN/ACKs: the SYN/ACK -> ACK leg is ambiguous twice over";
     g_ptr_array_add(flows, flow);
+
+    /* Captured at the server, one SYN/ACK only: the client's SYN timer fired
+     * before the SYN/ACK reached it (lost or late on the way), and its ACK
+     * then answers a SYN/ACK the capture shows 0.865 s earlier.  That leg
+     * holds the loss, not the client's RTT; Wireshark's initial_rtt counts
+     * from the second SYN instead and is wrong too. */
+    capgen_flow *late = capgen_flow_new(CAPGEN_FLOW_TCP, "198.51.100.77", 61030, VM, 443, AT(10000));
+    capgen_flow_add_syn(late, 0);
+    capgen_flow_add_synack(late, 61234);
+    capgen_flow_add_syn(late, 865432109);
+    capgen_flow_add_ack(late, 136543210);
+    capgen_flow_add_exchange(late, 136604444, 517, 1380);
+    capgen_flow_add_close(late, 136604444);
+    capgen_flow_expect(late, CAPGEN_OUTCOME_COMPLETED, CAPGEN_AMBIGUOUS_NONE);
+    late->note = "SYN again after the only SYN/ACK: the SYN/ACK -> ACK leg holds a loss";
+    g_ptr_array_add(flows, late);
+    return finish_plan(plan, flows);
+}
+
+gboolean capgen_plan_reuse_after_unanswered(const capgen_options *options, capgen_plan *plan,
+                                            char **error_out)
+{
+    (void)options;
+    (void)error_out;
+    GPtrArray *flows = g_ptr_array_new();
+    /* A SYN and its retransmissions, never answered; 3438 s later the same
+     * 4-tuple opens a new connection with a new initial sequence number.
+     * The SYN/ACK acknowledges the new SYN only: pairing it with the first
+     * one would make a handshake of almost an hour. */
+    capgen_flow *lost = capgen_flow_new(CAPGEN_FLOW_TCP, VM, 50091, "192.0.2.10", 443, AT(0));
+    capgen_flow_add_syn(lost, 0);
+    capgen_flow_add_syn(lost, CAPGEN_S(1));
+    capgen_flow_add_syn(lost, CAPGEN_S(2));
+    capgen_flow_expect(lost, CAPGEN_OUTCOME_UNANSWERED, CAPGEN_AMBIGUOUS_NONE);
+    g_ptr_array_add(flows, lost);
+    capgen_flow *later = clean_connection(VM, 50091, "192.0.2.10", 443, AT(3438123), 23456789, 41300);
+    later->note = "same 4-tuple as the unanswered SYN before it, new ISN";
+    g_ptr_array_add(flows, later);
+    return finish_plan(plan, flows);
+}
+
+gboolean capgen_plan_synack_other_isn(const capgen_options *options, capgen_plan *plan,
+                                      char **error_out)
+{
+    (void)options;
+    (void)error_out;
+    GPtrArray *flows = g_ptr_array_new();
+    /* The captured SYN got no answer; a later SYN of the same 4-tuple, with
+     * another ISN, was lost before the capture point, and the SYN/ACK that
+     * answers it acknowledges that ISN.  Wireshark starts no new stream for a
+     * SYN/ACK, so both are one tcp.stream: two connections, the first
+     * unanswered, the second a SYN/ACK without its SYN. */
+    capgen_flow *lost = capgen_flow_new(CAPGEN_FLOW_TCP, VM, 50095, "198.51.100.20", 80, AT(0));
+    capgen_flow_add_syn(lost, 0);
+    capgen_flow_expect(lost, CAPGEN_OUTCOME_UNANSWERED, CAPGEN_AMBIGUOUS_NONE);
+    g_ptr_array_add(flows, lost);
+
+    capgen_flow *answered = capgen_flow_new(CAPGEN_FLOW_TCP, VM, 50095, "198.51.100.20", 80, AT(61789));
+    answered->continues_stream = TRUE;
+    capgen_flow_add_synack(answered, 0);
+    capgen_flow_add_ack(answered, 43210);
+    capgen_flow_add_exchange(answered, 20111222, 517, 1380);
+    capgen_flow_add_close(answered, 20111222);
+    capgen_flow_expect(answered, CAPGEN_OUTCOME_SYNACK_ONLY, CAPGEN_AMBIGUOUS_NONE);
+    answered->note = "SYN/ACK acknowledging another ISN than the unanswered SYN's";
+    g_ptr_array_add(flows, answered);
     return finish_plan(plan, flows);
 }
 

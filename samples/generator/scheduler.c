@@ -278,7 +278,9 @@ static void assign_stream(scheduler *state, capgen_flow *flow)
 {
     if (flow->truth.first.frame)
         return;
-    if (flow->kind == CAPGEN_FLOW_TCP)
+    if (flow->kind == CAPGEN_FLOW_TCP && flow->continues_stream && state->tcp_streams > 0)
+        flow->truth.stream = (gint64)state->tcp_streams - 1;
+    else if (flow->kind == CAPGEN_FLOW_TCP)
         flow->truth.stream = (gint64)state->tcp_streams++;
     else if (flow->kind == CAPGEN_FLOW_UDP)
         flow->truth.stream = (gint64)state->udp_streams++;

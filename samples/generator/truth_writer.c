@@ -109,6 +109,16 @@ static void append_counters(GString *row, const capgen_flow_truth *truth)
                            truth->packets[0], truth->bytes[0], truth->packets[1], truth->bytes[1]);
 }
 
+/* "none", or the anomalies of the connection, comma-separated. */
+static const char *anomaly_names(const capgen_flow_truth *truth)
+{
+    if (truth->time_backwards && truth->syn_after_synack)
+        return "time_backwards,syn_after_synack";
+    if (truth->time_backwards)
+        return "time_backwards";
+    return truth->syn_after_synack ? "syn_after_synack" : "none";
+}
+
 static void format_connection(GString *row, const capgen_flow *flow)
 {
     const capgen_flow_truth *truth = &flow->truth;
@@ -137,8 +147,7 @@ static void format_connection(GString *row, const capgen_flow *flow)
     append_frame(row, truth->ack.frame ? truth->leg_synack.frame : 0);
     append_frame(row, truth->last.frame);
     append_counters(row, truth);
-    g_string_append_printf(row, "\t%d\t%s\t%s\n", truth->first_syn.frame ? 0 : 1,
-                           truth->time_backwards ? "time_backwards" : "none",
+    g_string_append_printf(row, "\t%d\t%s\t%s\n", truth->first_syn.frame ? 0 : 1, anomaly_names(truth),
                            flow->note ? flow->note : "");
 }
 

@@ -7,7 +7,8 @@
 For each CAPTURE.pcap with CAPTURE.tsv and CAPTURE.flows.tsv beside it:
   - every claimed tcp.stream / udp.stream is the one tshark gives the first frame;
   - per connection and direction, tshark's frame counts and frame.len sums equal
-    the truth (frames carrying ICMP errors are not connection frames);
+    the truth (frames carrying ICMP errors are not connection frames; the rows
+    of connections that share a tcp.stream are summed);
   - on every completed, unambiguous, monotonic handshake with one SYN and one
     SYN/ACK, tcp.analysis.initial_rtt (two passes) equals handshake_ns;
   - no frame is malformed except empty records, and no checksum is bad
@@ -95,13 +96,24 @@ def verify(capture):
             if counted[column] != int(truth[column]):
                 problems.append(f"{kind} {key}: {column} tshark {counted[column]} truth {truth[column]}")
 
-    irtt_checked = 0
+    # Two connections can share a tcp.stream (a SYN/ACK starts no new stream
+    # in Wireshark): the stream's counters are then the sum of their rows.
+    rows_by_stream = defaultdict(list)
     for truth in connections:
         first = int(truth["first_frame"])
         stream = int(last(frames[first]["tcp.stream"]))
         if truth["tcp_stream"] and int(truth["tcp_stream"]) != stream:
             problems.append(f"tcp frame {first}: stream tshark {stream} truth {truth['tcp_stream']}")
-        check_counts("tcp stream", stream, tcp_by_stream[stream], truth, "tcp.srcport")
+        rows_by_stream[stream].append(truth)
+    for stream, rows in rows_by_stream.items():
+        summed = dict(rows[0])
+        for column in ("packets_to_server", "bytes_to_server", "packets_to_client", "bytes_to_client"):
+            summed[column] = str(sum(int(row[column]) for row in rows))
+        check_counts("tcp stream", stream, tcp_by_stream[stream], summed, "tcp.srcport")
+
+    irtt_checked = 0
+    for truth in connections:
+        stream = int(last(frames[int(truth["first_frame"])]["tcp.stream"]))
         members = tcp_by_stream[stream]
         syns = sum(1 for n in members if frames[n]["tcp.flags.syn"][-1:] == ["1"]
                    and frames[n]["tcp.flags.ack"][-1:] == ["0"])
