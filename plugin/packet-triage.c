@@ -268,7 +268,9 @@ void proto_register_triage(void)
             "left out of the RTT statistics", HFILL } },
         { &hf_rtt_anomaly,
           { "Handshake anomaly", "triage.rtt.anomaly", FT_STRING, BASE_NONE, NULL, 0x0,
-            NULL, HFILL } },
+            "time_backwards, simultaneous_open, late_syn, syn_with_payload, ack_mismatch or "
+            "syn_after_synack (a SYN sent again after the SYN/ACK: the SYN/ACK to ACK leg is left out "
+            "of the RTT statistics)", HFILL } },
         { &hf_rtt_syn_frame,
           { "SYN in frame", "triage.rtt.syn_frame", FT_FRAMENUM, BASE_NONE,
             FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0, "The SYN that opens the measured leg", HFILL } },

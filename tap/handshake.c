@@ -4,7 +4,9 @@
  *
  * Every segment of a stream passes through here, so the path is short:
  * an array index, a few flag tests, at most two subtractions.  Nothing is
- * allocated except when a new highest stream grows the array.
+ * allocated except when a new highest stream grows the array, or when a
+ * new attempt in a stream sets the earlier one aside (rare: Wireshark
+ * starts a new stream for most of them).
  */
 #include <string.h>
 
@@ -14,7 +16,7 @@
 G_STATIC_ASSERT(sizeof(triage_handshake) <= 56);
 /* The bit fields hold every value. */
 G_STATIC_ASSERT(TRIAGE_OUTCOME_COUNT <= 1 << 3);
-G_STATIC_ASSERT(TRIAGE_ANOMALY_KIND_COUNT <= 5);
+G_STATIC_ASSERT(TRIAGE_ANOMALY_KIND_COUNT <= 6);
 
 /* triage_handshake.progress bits: what has been seen so far. */
 enum {
@@ -30,6 +32,7 @@ enum {
     PROGRESS_SYN_SYNACK_MEASURED = 1 << 9,
     PROGRESS_SYNACK_ACK_MEASURED = 1 << 10,
     PROGRESS_SETUP_MEASURED = 1 << 11,
+    PROGRESS_FOLLOWS_EARLIER = 1 << 12,  /* an earlier attempt in the stream was set aside */
 };
 
 #define PROGRESS_OPENED (PROGRESS_OPENED_BY_SYN | PROGRESS_OPENED_BY_SYNACK)
@@ -37,8 +40,17 @@ enum {
 /* Anomalies after which no time of the connection means a round trip. */
 #define ANOMALIES_SPOILING_TIMES (TRIAGE_ANOMALY_TIME_BACKWARDS | TRIAGE_ANOMALY_SIMULTANEOUS_OPEN)
 
+/* An attempt a later one in its stream followed. */
+typedef struct earlier_attempt {
+    triage_handshake handshake;
+    guint32 stream;
+    guint32 previous;           /* the stream's attempt before it, index + 1; 0 = none */
+} earlier_attempt;
+
 struct triage_handshake_engine {
-    GArray *records;            /* of triage_handshake, indexed by tcp.stream */
+    GArray *records;            /* of triage_handshake, indexed by tcp.stream: the latest attempt */
+    GArray *earlier;            /* of earlier_attempt, in capture order */
+    GHashTable *latest_earlier; /* stream -> index + 1 in earlier of its last earlier attempt */
     guint32 max_connections;    /* 0 = no bound */
     guint64 untracked_connections;
     guint64 untracked_segments;
@@ -80,6 +92,7 @@ const char *triage_handshake_anomaly_name(guint anomaly_bit)
     case TRIAGE_ANOMALY_LATE_SYN: return "late_syn";
     case TRIAGE_ANOMALY_SYN_WITH_PAYLOAD: return "syn_with_payload";
     case TRIAGE_ANOMALY_ACK_MISMATCH: return "ack_mismatch";
+    case TRIAGE_ANOMALY_SYN_AFTER_SYNACK: return "syn_after_synack";
     }
     return NULL;
 }
@@ -151,14 +164,17 @@ static void on_client_syn(triage_handshake *handshake, const triage_tcp_segment 
         handshake->anomalies |= TRIAGE_ANOMALY_LATE_SYN;
         return;
     }
-    /* Once the SYN/ACK is out, leg 1 is closed: a SYN retransmitted now
-     * (the client missed the SYN/ACK) changes no measurement. */
-    if (has(handshake, PROGRESS_SYNACK_SEEN) || has(handshake, PROGRESS_OPENED_BY_SYNACK))
+    /* Once the SYN/ACK is out, leg 1 is closed; a SYN sent now says the
+     * client had not received the SYN/ACK, so its ACK will not time leg 2. */
+    if (has(handshake, PROGRESS_SYNACK_SEEN) || has(handshake, PROGRESS_OPENED_BY_SYNACK)) {
+        handshake->anomalies |= TRIAGE_ANOMALY_SYN_AFTER_SYNACK;
         return;
+    }
     if (segment->payload_length > 0)
         handshake->anomalies |= TRIAGE_ANOMALY_SYN_WITH_PAYLOAD;
     if (handshake->first_syn_frame == 0) {
         handshake->first_syn_frame = segment->frame;
+        handshake->expected_isn = segment->seq;
         handshake->setup_slot = segment->time;
         handshake->syn_synack_slot = segment->time;
     } else {
@@ -184,6 +200,10 @@ static void on_server_synack(triage_handshake *handshake, const triage_tcp_segme
     }
     if (has(handshake, PROGRESS_ACK_SEEN | PROGRESS_CLIENT_RESET))
         return;
+    /* Only a copy of the paired SYN/ACK repeats it; another ISN answers a
+     * SYN this record does not hold. */
+    if (has(handshake, PROGRESS_SYNACK_SEEN) && segment->seq != handshake->expected_isn)
+        return;
     if (!has(handshake, PROGRESS_SYNACK_SEEN)) {
         handshake->progress |= PROGRESS_SYNACK_SEEN;
         handshake->synack_frame = segment->frame;
@@ -200,7 +220,7 @@ static void on_server_synack(triage_handshake *handshake, const triage_tcp_segme
         reopen_measurement(handshake, &handshake->synack_ack_slot, segment->time);
     }
     handshake->synack_ack_opening_frame = segment->frame;
-    handshake->synack_seq = segment->seq;
+    handshake->expected_isn = segment->seq;
 }
 
 static void on_client_ack(triage_handshake *handshake, const triage_tcp_segment *segment)
@@ -208,7 +228,7 @@ static void on_client_ack(triage_handshake *handshake, const triage_tcp_segment 
     if (!has(handshake, PROGRESS_SYNACK_SEEN) || has(handshake, PROGRESS_ACK_SEEN | PROGRESS_CLIENT_RESET))
         return;
     /* Unsigned arithmetic: the sequence space wraps. */
-    if (segment->ack != (guint32)(handshake->synack_seq + 1u)) {
+    if (segment->ack != (guint32)(handshake->expected_isn + 1u)) {
         handshake->anomalies |= TRIAGE_ANOMALY_ACK_MISMATCH;
         return;
     }
@@ -286,6 +306,33 @@ static void advance(triage_handshake *handshake, const triage_tcp_segment *segme
     }
 }
 
+/* TRUE when the SYN/ACK acknowledges the SYN whose ISN the record holds.
+ * A server that takes the data of a Fast Open SYN acknowledges it too
+ * (RFC 7413); the record does not keep its length, and a SYN carries at
+ * most 64 KiB. */
+static gboolean synack_acknowledges_syn(const triage_handshake *handshake, const triage_tcp_segment *segment)
+{
+    guint32 beyond = segment->ack - (guint32)(handshake->expected_isn + 1u);
+
+    return beyond == 0 || ((handshake->anomalies & TRIAGE_ANOMALY_SYN_WITH_PAYLOAD) && beyond <= G_MAXUINT16);
+}
+
+/* TRUE when the segment begins a new attempt in the stream (handshake.h):
+ * the record's SYN is still unanswered, and a SYN with another ISN or a
+ * SYN/ACK for another ISN arrives. */
+static gboolean starts_new_attempt(const triage_handshake *handshake, const triage_tcp_segment *segment)
+{
+    guint16 flags = segment->flags & (TRIAGE_TCP_SYN | TRIAGE_TCP_ACK | TRIAGE_TCP_RST);
+
+    if (!has(handshake, PROGRESS_OPENED_BY_SYN) || has(handshake, PROGRESS_SYNACK_SEEN | PROGRESS_ACK_SEEN))
+        return FALSE;
+    if (flags == TRIAGE_TCP_SYN)
+        return segment->seq != handshake->expected_isn && segment_is_from_client(handshake, segment);
+    if (flags == (TRIAGE_TCP_SYN | TRIAGE_TCP_ACK))
+        return !segment_is_from_client(handshake, segment) && !synack_acknowledges_syn(handshake, segment);
+    return FALSE;
+}
+
 static triage_handshake_outcome outcome_of(const triage_handshake *handshake, gboolean capture_ended)
 {
     if (!has(handshake, PROGRESS_OPENED))
@@ -310,6 +357,8 @@ triage_handshake_engine *triage_handshake_engine_new(guint32 max_connections)
     triage_handshake_engine *engine = g_new0(triage_handshake_engine, 1);
 
     engine->records = g_array_new(FALSE, TRUE, sizeof(triage_handshake));
+    engine->earlier = g_array_new(FALSE, FALSE, sizeof(earlier_attempt));
+    engine->latest_earlier = g_hash_table_new(g_direct_hash, g_direct_equal);
     engine->max_connections = max_connections;
     return engine;
 }
@@ -319,12 +368,16 @@ void triage_handshake_engine_free(triage_handshake_engine *engine)
     if (engine == NULL)
         return;
     g_array_free(engine->records, TRUE);
+    g_array_free(engine->earlier, TRUE);
+    g_hash_table_destroy(engine->latest_earlier);
     g_free(engine);
 }
 
 void triage_handshake_engine_reset(triage_handshake_engine *engine)
 {
     g_array_set_size(engine->records, 0);
+    g_array_set_size(engine->earlier, 0);
+    g_hash_table_remove_all(engine->latest_earlier);
     engine->untracked_connections = 0;
     engine->untracked_segments = 0;
     engine->any_untracked = FALSE;
@@ -351,6 +404,21 @@ static void count_untracked(triage_handshake_engine *engine, guint32 stream)
     }
 }
 
+/* Keeps the stream's attempt among the earlier ones, its outcome final: no
+ * packet of the stream reaches it any more. */
+static void set_aside(triage_handshake_engine *engine, guint32 stream, const triage_handshake *handshake)
+{
+    earlier_attempt attempt;
+    gpointer key = GUINT_TO_POINTER(stream);
+
+    attempt.handshake = *handshake;
+    attempt.handshake.outcome = outcome_of(handshake, TRUE);
+    attempt.stream = stream;
+    attempt.previous = GPOINTER_TO_UINT(g_hash_table_lookup(engine->latest_earlier, key));
+    g_array_append_val(engine->earlier, attempt);
+    g_hash_table_insert(engine->latest_earlier, key, GUINT_TO_POINTER(engine->earlier->len));
+}
+
 const triage_handshake *triage_handshake_engine_add_segment(triage_handshake_engine *engine,
                                                             const triage_tcp_segment *segment)
 {
@@ -363,8 +431,13 @@ const triage_handshake *triage_handshake_engine_add_segment(triage_handshake_eng
     if (segment->stream >= engine->records->len)
         g_array_set_size(engine->records, segment->stream + 1);  /* new records are zeroed */
     handshake = &g_array_index(engine->records, triage_handshake, segment->stream);
-    if (!has(handshake, PROGRESS_SEEN))
+    if (!has(handshake, PROGRESS_SEEN)) {
         open_record(handshake, segment);
+    } else if (starts_new_attempt(handshake, segment)) {
+        set_aside(engine, segment->stream, handshake);
+        open_record(handshake, segment);
+        handshake->progress |= PROGRESS_FOLLOWS_EARLIER;
+    }
     advance(handshake, segment);
     handshake->outcome = outcome_of(handshake, FALSE);
     return handshake;
@@ -386,9 +459,64 @@ const triage_handshake *triage_handshake_engine_get(const triage_handshake_engin
     return has(handshake, PROGRESS_SEEN) ? handshake : NULL;
 }
 
+guint32 triage_handshake_opening_frame(const triage_handshake *handshake)
+{
+    return handshake->first_syn_frame != 0 ? handshake->first_syn_frame : handshake->synack_frame;
+}
+
+const triage_handshake *triage_handshake_engine_find(const triage_handshake_engine *engine, guint32 stream,
+                                                     guint32 frame)
+{
+    const triage_handshake *latest = triage_handshake_engine_get(engine, stream);
+    guint32 index;
+
+    if (latest == NULL || !has(latest, PROGRESS_FOLLOWS_EARLIER) || frame >= triage_handshake_opening_frame(latest))
+        return latest;
+    /* Back through the stream's earlier attempts, latest first. */
+    index = GPOINTER_TO_UINT(g_hash_table_lookup(engine->latest_earlier, GUINT_TO_POINTER(stream)));
+    while (index != 0) {
+        const earlier_attempt *attempt = &g_array_index(engine->earlier, earlier_attempt, index - 1);
+
+        if (frame >= triage_handshake_opening_frame(&attempt->handshake) || attempt->previous == 0)
+            return &attempt->handshake;
+        index = attempt->previous;
+    }
+    return latest;
+}
+
 guint32 triage_handshake_engine_stream_count(const triage_handshake_engine *engine)
 {
     return engine->records->len;
+}
+
+gboolean triage_handshake_engine_next(const triage_handshake_engine *engine, guint64 *position,
+                                      guint32 *stream_out, const triage_handshake **handshake_out)
+{
+    while (*position < engine->records->len) {
+        guint32 stream = (guint32)(*position)++;
+        const triage_handshake *handshake = &g_array_index(engine->records, triage_handshake, stream);
+
+        if (has(handshake, PROGRESS_SEEN)) {
+            *stream_out = stream;
+            *handshake_out = handshake;
+            return TRUE;
+        }
+    }
+    if (*position - engine->records->len < engine->earlier->len) {
+        const earlier_attempt *attempt =
+            &g_array_index(engine->earlier, earlier_attempt, *position - engine->records->len);
+
+        (*position)++;
+        *stream_out = attempt->stream;
+        *handshake_out = &attempt->handshake;
+        return TRUE;
+    }
+    return FALSE;
+}
+
+guint32 triage_handshake_engine_earlier_attempts(const triage_handshake_engine *engine)
+{
+    return engine->earlier->len;
 }
 
 guint64 triage_handshake_engine_untracked_connections(const triage_handshake_engine *engine)
@@ -461,13 +589,19 @@ guint triage_handshake_ambiguity(const triage_handshake *handshake)
 
 gboolean triage_handshake_leg_is_ambiguous(const triage_handshake *handshake, triage_leg leg)
 {
+    /* The client's SYN after the SYN/ACK says its ACK answers a SYN/ACK that
+     * reached it late, or one the capture did not see: as unclear as a
+     * retransmitted opening packet. */
+    gboolean synack_ack = (handshake->ambiguity & TRIAGE_AMBIGUOUS_SYNACK_RETRANSMITTED) != 0
+                          || (handshake->anomalies & TRIAGE_ANOMALY_SYN_AFTER_SYNACK) != 0;
+
     switch (leg) {
     case TRIAGE_LEG_SYN_SYNACK:
         return (handshake->ambiguity & TRIAGE_AMBIGUOUS_SYN_RETRANSMITTED) != 0;
     case TRIAGE_LEG_SYNACK_ACK:
-        return (handshake->ambiguity & TRIAGE_AMBIGUOUS_SYNACK_RETRANSMITTED) != 0;
+        return synack_ack;
     case TRIAGE_LEG_HANDSHAKE:
-        return handshake->ambiguity != 0;
+        return handshake->ambiguity != 0 || synack_ack;
     case TRIAGE_LEG_SETUP:
         break;
     }

@@ -28,6 +28,29 @@
  *
  * Records are indexed by tcp.stream, which Wireshark numbers densely from
  * 0 in order of first sight, so a plain array holds them.
+ *
+ * A packet answers only what it acknowledges: a SYN/ACK pairs with a SYN
+ * when its ack is that SYN's ISN + 1, and the ACK with a SYN/ACK when its
+ * ack is the SYN/ACK's ISN + 1 (raw sequence numbers).  Wireshark starts a
+ * new tcp.stream for a SYN with a new ISN on a closed 4-tuple, but not for a
+ * SYN/ACK, so one stream can hold two handshake attempts.  While a SYN is
+ * still unanswered (or refused), two packets start a new attempt, with a
+ * record of its own:
+ *
+ *   - a SYN with another ISN (the 4-tuple used again): the new record is
+ *     opened by that SYN;
+ *   - a SYN/ACK that acknowledges another ISN (its SYN was lost before the
+ *     capture point): the new record is a synack_only, with only its
+ *     SYN/ACK -> ACK leg.
+ *
+ * The earlier attempt keeps its outcome (unanswered or refused) and its
+ * frames; triage_handshake_engine_find tells which record a frame belongs
+ * to, and triage_handshake_engine_next walks every record.  Once a
+ * SYN/ACK is paired, a later SYN is a retransmission the client sent
+ * because the SYN/ACK had not reached it (TRIAGE_ANOMALY_SYN_AFTER_SYNACK):
+ * the record keeps one sequence number, the next one to acknowledge, so it
+ * cannot compare that SYN's ISN, and Wireshark would have given a SYN with a
+ * new ISN a stream of its own.
  */
 #ifndef TRIAGE_HANDSHAKE_H
 #define TRIAGE_HANDSHAKE_H
@@ -89,11 +112,18 @@ enum {
     TRIAGE_ANOMALY_SYN_WITH_PAYLOAD = 1 << 3,
     /* A client ACK after the SYN/ACK that does not acknowledge it; ignored. */
     TRIAGE_ANOMALY_ACK_MISMATCH = 1 << 4,
+    /* The client sent a SYN again after the first SYN/ACK and before its
+     * ACK: that SYN/ACK had not reached it when its SYN timer fired, so the
+     * SYN/ACK -> ACK leg holds a loss or a delay on the way to the client.
+     * The leg (and the handshake) is ambiguous like a Karn leg and stays out
+     * of the statistics; the SYN -> SYN/ACK leg still counts. */
+    TRIAGE_ANOMALY_SYN_AFTER_SYNACK = 1 << 5,
 };
 
-#define TRIAGE_ANOMALY_KIND_COUNT 5
+#define TRIAGE_ANOMALY_KIND_COUNT 6
 /* "time_backwards", "simultaneous_open", "late_syn", "syn_with_payload",
- * "ack_mismatch"; NULL for anything but a single known bit. */
+ * "ack_mismatch", "syn_after_synack"; NULL for anything but a single known
+ * bit. */
 const char *triage_handshake_anomaly_name(guint anomaly_bit);
 
 /*
@@ -116,13 +146,15 @@ typedef struct triage_handshake {
     guint32 ack_frame;                /* the ACK that completes the handshake */
     guint32 reset_frame;              /* the RST that refused or reset the attempt */
 
-    guint32 synack_seq;               /* the ACK must acknowledge synack_seq + 1 */
+    /* The ISN the next handshake packet must acknowledge (plus one): the
+     * client's until a SYN/ACK acknowledges it, then the server's. */
+    guint32 expected_isn;
 
     /* private */
-    guint32 progress : 12;            /* which packets were seen */
+    guint32 progress : 13;            /* which packets were seen */
     guint32 outcome : 3;              /* triage_handshake_outcome */
     guint32 ambiguity : 2;            /* TRIAGE_AMBIGUOUS_* */
-    guint32 anomalies : 5;            /* TRIAGE_ANOMALY_* */
+    guint32 anomalies : 6;            /* TRIAGE_ANOMALY_* */
     guint32 client_first : 1;         /* the client's endpoint orders first */
 } triage_handshake;
 
@@ -144,11 +176,26 @@ const triage_handshake *triage_handshake_engine_add_segment(triage_handshake_eng
  * table is full): the stream is untracked, as if over the bound. */
 void triage_handshake_engine_add_untracked_segment(triage_handshake_engine *engine,
                                                    const triage_tcp_segment *segment);
-/* NULL when the stream was never seen or is over the bound. */
+/* The stream's latest attempt; NULL when the stream was never seen or is
+ * over the bound. */
 const triage_handshake *triage_handshake_engine_get(const triage_handshake_engine *engine,
                                                     guint32 stream);
-/* One more than the highest stream tracked: iterate 0..count-1 with _get(). */
+/* The attempt of the stream that frame belongs to (the packet fields of a
+ * frame dissected again); NULL as for _get(). */
+const triage_handshake *triage_handshake_engine_find(const triage_handshake_engine *engine,
+                                                     guint32 stream, guint32 frame);
+/* One more than the highest stream tracked. */
 guint32 triage_handshake_engine_stream_count(const triage_handshake_engine *engine);
+/* Walks every record, each stream's latest attempt by stream, then the
+ * earlier attempts in capture order: start *position at 0, call until it
+ * returns FALSE.  The records stay valid while the engine is not changed. */
+gboolean triage_handshake_engine_next(const triage_handshake_engine *engine, guint64 *position,
+                                      guint32 *stream_out, const triage_handshake **handshake_out);
+/* Attempts that a later one in the same stream followed (see above). */
+guint32 triage_handshake_engine_earlier_attempts(const triage_handshake_engine *engine);
+/* The frame that opened the attempt: its first SYN, else its SYN/ACK, else
+ * the stream's first frame is unknown (0). */
+guint32 triage_handshake_opening_frame(const triage_handshake *handshake);
 guint64 triage_handshake_engine_untracked_connections(const triage_handshake_engine *engine);
 guint64 triage_handshake_engine_untracked_segments(const triage_handshake_engine *engine);
 
@@ -162,7 +209,9 @@ gboolean triage_handshake_leg_value(const triage_handshake *handshake, triage_le
                                     triage_time *out);
 /* TRIAGE_AMBIGUOUS_* bits. */
 guint triage_handshake_ambiguity(const triage_handshake *handshake);
-/* The handshake is ambiguous when either leg is; setup never is. */
+/* The handshake is ambiguous when either leg is; setup never is.  The
+ * SYN/ACK -> ACK leg also is after TRIAGE_ANOMALY_SYN_AFTER_SYNACK, which
+ * triage_handshake_ambiguity does not report (no packet was repeated). */
 gboolean triage_handshake_leg_is_ambiguous(const triage_handshake *handshake, triage_leg leg);
 /* TRIAGE_ANOMALY_* bits. */
 guint triage_handshake_anomalies(const triage_handshake *handshake);

@@ -552,7 +552,7 @@ static frame_marks *marks_for(guint32 frame, gboolean grow)
     return &g_array_index(state.marks, frame_marks, frame);
 }
 
-static void view_from_marks(const frame_marks *marks, triage_frame_view *view)
+static void view_from_marks(guint32 frame, const frame_marks *marks, triage_frame_view *view)
 {
     view->connection = NULL;
     view->handshake = NULL;
@@ -562,7 +562,8 @@ static void view_from_marks(const frame_marks *marks, triage_frame_view *view)
     if (marks->connection != TRIAGE_NO_CONNECTION) {
         view->connection = triage_connection_table_get(state.connections, marks->connection);
         if (view->connection && view->connection->transport == TRIAGE_TRANSPORT_TCP)
-            view->handshake = triage_handshake_engine_get(state.handshakes, view->connection->stream);
+            /* A stream can hold more than one handshake attempt. */
+            view->handshake = triage_handshake_engine_find(state.handshakes, view->connection->stream, frame);
     }
 }
 
@@ -650,7 +651,7 @@ gboolean triage_glue_process_frame(packet_info *pinfo, gboolean keep_marks, tria
         state.last_tcp_stream = TRIAGE_NO_CONNECTION;
         if (!stored || !stored->stored)
             return FALSE;
-        view_from_marks(stored, view);
+        view_from_marks(frame, stored, view);
         if (view->connection && view->connection->transport == TRIAGE_TRANSPORT_TCP)
             state.last_tcp_stream = view->connection->stream;
         return view->connection != NULL || view->policy_rule >= 0;

@@ -163,14 +163,20 @@ static int compare_servers(const void *a, const void *b)
     return (left->port > right->port) - (left->port < right->port);
 }
 
-/* Longest first; ties by stream. */
+/* Longest first; ties by stream, then by the attempt's first frame (a
+ * stream can hold two handshake attempts). */
 static int compare_ranked(const void *a, const void *b)
 {
     const ranked_connection *left = a, *right = b;
+    guint32 left_frame, right_frame;
 
     if (left->value != right->value)
         return left->value > right->value ? -1 : 1;
-    return (left->stream > right->stream) - (left->stream < right->stream);
+    if (left->stream != right->stream)
+        return left->stream > right->stream ? 1 : -1;
+    left_frame = triage_handshake_opening_frame(left->handshake);
+    right_frame = triage_handshake_opening_frame(right->handshake);
+    return (left_frame > right_frame) - (left_frame < right_frame);
 }
 
 /* --- Collecting ---------------------------------------------------------------- */
@@ -298,14 +304,15 @@ static void rank_servers(rtt_collection *collection, guint top)
 static void summarise_leg(rtt_collection *collection, triage_handshake_engine *engine, triage_leg leg,
                           triage_selection_fn is_selected, void *user_data, GArray *times)
 {
-    guint32 stream_count = triage_handshake_engine_stream_count(engine);
+    guint64 position = 0;
+    guint32 stream;
+    const triage_handshake *handshake;
 
     g_array_set_size(times, 0);
-    for (guint32 stream = 0; stream < stream_count; stream++) {
-        const triage_handshake *handshake = triage_handshake_engine_get(engine, stream);
+    while (triage_handshake_engine_next(engine, &position, &stream, &handshake)) {
         triage_time value;
 
-        if (handshake == NULL || (is_selected != NULL && !is_selected(stream, user_data))
+        if ((is_selected != NULL && !is_selected(stream, user_data))
             || !triage_handshake_leg_in_statistics(handshake, leg)
             || !triage_handshake_leg_value(handshake, leg, &value))
             continue;
@@ -402,7 +409,9 @@ static triage_table *connections_table(const rtt_collection *collection, guint64
 
     triage_table_add_footnote(table, "Attempted = completed + refused + unanswered + incomplete + reset by client.");
     triage_table_add_footnote(table, "Anomalies: clock running backwards, simultaneous open, SYN on a connection");
-    triage_table_add_footnote(table, "under way, SYN carrying data (Fast Open), ACK not matching the SYN/ACK.");
+    triage_table_add_footnote(table, "under way, SYN carrying data (Fast Open), ACK not matching the SYN/ACK, SYN");
+    triage_table_add_footnote(table, "sent again after the SYN/ACK.  A SYN/ACK answers only the SYN it acknowledges:");
+    triage_table_add_footnote(table, "one for another SYN starts a connection of its own, even in one tcp.stream.");
     return table;
 }
 
@@ -443,8 +452,9 @@ static triage_table *statistics_table(rtt_collection *collection)
     triage_table_add_footnote(table, "synack_ack: last SYN/ACK before the ACK -> that ACK (client RTT).");
     triage_table_add_footnote(table, "setup:      first SYN -> ACK, retransmission timeouts included.");
     triage_table_add_footnote(table, "Ambiguous legs (Karn: SYN or SYN/ACK sent more than once) are excluded from");
-    triage_table_add_footnote(table, "statistics, as are connections whose clock ran backwards or that opened");
-    triage_table_add_footnote(table, "simultaneously.  Percentiles are nearest-rank.");
+    triage_table_add_footnote(table, "statistics, as is synack_ack after a SYN sent again after the SYN/ACK (the");
+    triage_table_add_footnote(table, "client had not received it: the leg holds a loss), and connections whose");
+    triage_table_add_footnote(table, "clock ran backwards or that opened simultaneously.  Percentiles are nearest-rank.");
     return table;
 }
 
@@ -528,11 +538,12 @@ static void add_leg_cell(triage_table *table, const triage_handshake *handshake,
         triage_table_add_null(table);
 }
 
+/* Which leg is ambiguous: a repeated opening packet (Karn), or for the
+ * second leg also a SYN sent again after the SYN/ACK. */
 static void add_ambiguity_cell(triage_table *table, const triage_handshake *handshake)
 {
-    guint ambiguity = triage_handshake_ambiguity(handshake);
-    gboolean syn = (ambiguity & TRIAGE_AMBIGUOUS_SYN_RETRANSMITTED) != 0;
-    gboolean synack = (ambiguity & TRIAGE_AMBIGUOUS_SYNACK_RETRANSMITTED) != 0;
+    gboolean syn = triage_handshake_leg_is_ambiguous(handshake, TRIAGE_LEG_SYN_SYNACK);
+    gboolean synack = triage_handshake_leg_is_ambiguous(handshake, TRIAGE_LEG_SYNACK_ACK);
 
     if (syn && synack)
         triage_table_add_string(table, "syn,synack");
@@ -609,17 +620,18 @@ triage_report *triage_rtt_report_build(triage_handshake_engine *engine, triage_c
                                        triage_time capture_last)
 {
     triage_report *report = triage_report_new("rtt", "Capture Triage: Handshake RTT", filter);
-    guint32 stream_count = triage_handshake_engine_stream_count(engine);
+    guint64 position = 0;
+    guint32 stream;
+    const triage_handshake *handshake;
     rtt_collection collection;
     GArray *times = g_array_new(FALSE, FALSE, sizeof(triage_time));
     char *title;
 
     triage_handshake_engine_finish(engine);
     collection_init(&collection, connections, top);
-    for (guint32 stream = 0; stream < stream_count; stream++) {
-        const triage_handshake *handshake = triage_handshake_engine_get(engine, stream);
-
-        if (handshake != NULL && (is_selected == NULL || is_selected(stream, user_data)))
+    /* Every handshake attempt is a connection here, two in one stream too. */
+    while (triage_handshake_engine_next(engine, &position, &stream, &handshake)) {
+        if (is_selected == NULL || is_selected(stream, user_data))
             collect_connection(&collection, stream, handshake);
     }
     rank_servers(&collection, top);

@@ -9,7 +9,9 @@
  *   segment FRAME TIME STREAM SOURCE SPORT DESTINATION DPORT FLAGS SEQ ACK LENGTH
  *   finish                 end of the capture
  *   reset                  forget everything
- *   expect STREAM key=value …   check a record now
+ *   expect STREAM key=value …   check the stream's latest record now
+ *   expect STREAM@FRAME key=value …   the stream's record that holds FRAME
+ *                               (a stream with more than one attempt)
  *   expect STREAM absent        the engine has no record for STREAM
  *   expect_engine key=value …   check the engine's counters
  *
@@ -21,7 +23,8 @@
  * none), first_syn_frame, syn_frame, synack_frame, synack_ack_opening_frame,
  * ack_frame, reset_frame, client and server (ADDRESS:PORT, [v6]:PORT),
  * capture_point, attempted (yes|no).  Engine keys: untracked_connections,
- * untracked_segments, stream_count.  An unknown key or a malformed line fails
+ * untracked_segments, stream_count, earlier_attempts (records set aside by
+ * a later attempt in their stream), records (every record).  An unknown key or a malformed line fails
  * the case, so a typo cannot pass silently.
  */
 #include <glib.h>
@@ -181,6 +184,17 @@ static char *engine_value(const triage_handshake_engine *engine, const char *key
         return g_strdup_printf("%" G_GUINT64_FORMAT, triage_handshake_engine_untracked_segments(engine));
     if (strcmp(key, "stream_count") == 0)
         return g_strdup_printf("%u", triage_handshake_engine_stream_count(engine));
+    if (strcmp(key, "earlier_attempts") == 0)
+        return g_strdup_printf("%u", triage_handshake_engine_earlier_attempts(engine));
+    if (strcmp(key, "records") == 0) {
+        guint64 position = 0, records = 0;
+        guint32 stream;
+        const triage_handshake *handshake;
+
+        while (triage_handshake_engine_next(engine, &position, &stream, &handshake))
+            records++;
+        return g_strdup_printf("%" G_GUINT64_FORMAT, records);
+    }
     return NULL;
 }
 
@@ -268,14 +282,19 @@ static void run_segment(case_run *run, char **words, guint count)
 
 static void run_expect(case_run *run, char **words, guint count)
 {
-    guint64 stream;
+    guint64 stream, frame = 0;
     const triage_handshake *handshake;
+    char **target = g_strsplit(words[1], "@", 2);
+    gboolean parsed = count >= 3 && script_parse_number(target[0], G_MAXUINT32, &stream)
+                      && (target[1] == NULL || script_parse_number(target[1], G_MAXUINT32, &frame));
 
-    if (count < 3 || !script_parse_number(words[1], G_MAXUINT32, &stream)) {
+    g_strfreev(target);
+    if (!parsed) {
         case_fail(run, "malformed expect line");
         return;
     }
-    handshake = triage_handshake_engine_get(run->engine, (guint32)stream);
+    handshake = frame != 0 ? triage_handshake_engine_find(run->engine, (guint32)stream, (guint32)frame)
+                           : triage_handshake_engine_get(run->engine, (guint32)stream);
     if (count == 3 && strcmp(words[2], "absent") == 0) {
         if (handshake != NULL)
             case_fail(run, "stream %" G_GUINT64_FORMAT " should be absent", stream);
