@@ -440,11 +440,16 @@ static void check_engines(const engine_set *engines, const run_settings *setting
     FUZZ_ASSERT(accounted == totals->ip_packets);
 
     triage_handshake_engine *handshakes = engines->handshakes;
-    for (guint32 stream = 0; stream < triage_handshake_engine_stream_count(handshakes); stream++) {
-        const triage_handshake *handshake = triage_handshake_engine_get(handshakes, stream);
-        if (handshake == NULL)
-            continue;
+    guint64 position = 0, records = 0;
+    guint32 stream;
+    const triage_handshake *handshake;
+    while (triage_handshake_engine_next(handshakes, &position, &stream, &handshake)) {
+        guint32 opening = triage_handshake_opening_frame(handshake);
+        records++;
+        FUZZ_ASSERT(stream < triage_handshake_engine_stream_count(handshakes));
         FUZZ_ASSERT(triage_handshake_get_outcome(handshake) != TRIAGE_OUTCOME_PENDING);
+        /* Every attempt is found again from the frame that opened it. */
+        FUZZ_ASSERT(opening == 0 || triage_handshake_engine_find(handshakes, stream, opening) == handshake);
         for (triage_leg leg = TRIAGE_LEG_SYN_SYNACK; leg <= TRIAGE_LEG_SETUP; leg++) {
             triage_time value;
             gboolean measured = triage_handshake_leg_value(handshake, leg, &value);
@@ -452,6 +457,7 @@ static void check_engines(const engine_set *engines, const run_settings *setting
             FUZZ_ASSERT(measured || !triage_handshake_leg_in_statistics(handshake, leg));
         }
     }
+    FUZZ_ASSERT(records >= triage_handshake_engine_earlier_attempts(handshakes));
 }
 
 static char *run_pass(const guint8 *data, size_t size, const engine_set *engines, gboolean check_every_format)
