@@ -63,6 +63,7 @@ typedef struct rtt_collection {
     guint64 attempted;
     guint64 ambiguous;
     guint64 anomalous;
+    guint64 anomaly_kinds[TRIAGE_ANOMALY_KIND_COUNT]; /* connections per anomaly, by bit position */
     triage_duration_summary summaries[TRIAGE_LEG_COUNT];
     triage_capture_point_tally capture_points;
     GHashTable *servers;              /* server_summary, its own key */
@@ -261,6 +262,9 @@ static void collect_connection(rtt_collection *collection, guint32 stream, const
         collection->ambiguous++;
     if (triage_handshake_anomalies(handshake) != 0)
         collection->anomalous++;
+    for (guint kind = 0; kind < TRIAGE_ANOMALY_KIND_COUNT; kind++)
+        if (triage_handshake_anomalies(handshake) & (1u << kind))
+            collection->anomaly_kinds[kind]++;
     triage_capture_point_tally_add(&collection->capture_points, point);
 
     /* Without a SYN or SYN/ACK the server is a guess: keep it out of the
@@ -408,10 +412,32 @@ static triage_table *connections_table(const rtt_collection *collection, guint64
     triage_table_add_integer(table, (gint64)untracked);
 
     triage_table_add_footnote(table, "Attempted = completed + refused + unanswered + incomplete + reset by client.");
-    triage_table_add_footnote(table, "Anomalies: clock running backwards, simultaneous open, SYN on a connection");
-    triage_table_add_footnote(table, "under way, SYN carrying data (Fast Open), ACK not matching the SYN/ACK, SYN");
-    triage_table_add_footnote(table, "sent again after the SYN/ACK.  A SYN/ACK answers only the SYN it acknowledges:");
-    triage_table_add_footnote(table, "one for another SYN starts a connection of its own, even in one tcp.stream.");
+    triage_table_add_footnote(table, "With anomalies: connections with any of the anomalies below.  A SYN/ACK");
+    triage_table_add_footnote(table, "answers only the SYN it acknowledges: one for another SYN starts a connection");
+    triage_table_add_footnote(table, "of its own, even in one tcp.stream.");
+    return table;
+}
+
+/* Connections per anomaly (one connection may have several). */
+static triage_table *anomalies_table(const rtt_collection *collection)
+{
+    /* In bit order of TRIAGE_ANOMALY_*. */
+    static const char *const headings[] = {
+        "Clock ran backwards", "Simultaneous open", "SYN on a connection under way",
+        "SYN carrying data (Fast Open)", "ACK not matching the SYN/ACK", "SYN again after the SYN/ACK",
+    };
+    G_STATIC_ASSERT(G_N_ELEMENTS(headings) == TRIAGE_ANOMALY_KIND_COUNT);
+    triage_table *table = triage_table_new("anomalies", "Handshake anomalies", TRIAGE_SHAPE_RECORD);
+
+    for (guint kind = 0; kind < TRIAGE_ANOMALY_KIND_COUNT; kind++)
+        triage_table_add_column(table, triage_handshake_anomaly_name(1u << kind), headings[kind],
+                                TRIAGE_CELL_INTEGER);
+    triage_table_begin_row(table);
+    for (guint kind = 0; kind < TRIAGE_ANOMALY_KIND_COUNT; kind++)
+        triage_table_add_integer(table, (gint64)collection->anomaly_kinds[kind]);
+    triage_table_add_footnote(table, "A clock running backwards or a simultaneous open keeps the connection out of");
+    triage_table_add_footnote(table, "the statistics; a SYN again after the SYN/ACK (the client had not received");
+    triage_table_add_footnote(table, "it) keeps synack_ack and the handshake out; the others are informational.");
     return table;
 }
 
@@ -642,6 +668,7 @@ triage_report *triage_rtt_report_build(triage_handshake_engine *engine, triage_c
     triage_report_set_capture(report, capture_packets, capture_first, capture_last);
     triage_report_add_table(report,
                             connections_table(&collection, triage_handshake_engine_untracked_connections(engine)));
+    triage_report_add_table(report, anomalies_table(&collection));
     triage_report_add_table(report, statistics_table(&collection));
     triage_report_add_table(report, capture_point_table(&collection));
     triage_report_add_table(report, servers_table(&collection, top));

@@ -157,6 +157,9 @@ class GeneratedCaptures(SandboxTestCase):
                 for outcome in OUTCOMES:
                     expected = sum(1 for row in truth if row["outcome"] == outcome)
                     self.assertEqual(rtt["connections"][outcome], expected, outcome)
+                # the truth's time_backwards also covers steps after the handshake, which no leg sees
+                self.assertEqual(rtt["anomalies"]["syn_after_synack"],
+                                 sum(1 for row in truth if "syn_after_synack" in anomalies(row)))
 
     def test_where_initial_rtt_is_wrong_we_are_not(self):
         """A 30 ms path whose SYN/ACK was retransmitted after 1 s, and a SYN
