@@ -405,11 +405,17 @@ static void count_untracked(triage_handshake_engine *engine, guint32 stream)
 }
 
 /* Keeps the stream's attempt among the earlier ones, its outcome final: no
- * packet of the stream reaches it any more. */
+ * packet of the stream reaches it any more.  The bound holds for them too:
+ * beyond max_connections earlier attempts, one is counted, not kept. */
 static void set_aside(triage_handshake_engine *engine, guint32 stream, const triage_handshake *handshake)
 {
     earlier_attempt attempt;
     gpointer key = GUINT_TO_POINTER(stream);
+
+    if (engine->max_connections != 0 && engine->earlier->len >= engine->max_connections) {
+        engine->untracked_connections++;
+        return;
+    }
 
     attempt.handshake = *handshake;
     attempt.handshake.outcome = outcome_of(handshake, TRUE);

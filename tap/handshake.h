@@ -161,7 +161,8 @@ typedef struct triage_handshake {
 typedef struct triage_handshake_engine triage_handshake_engine;
 
 /* max_connections bounds memory: streams numbered max_connections or higher
- * are counted, not tracked.  0 = no bound. */
+ * are counted, not tracked, and so are earlier attempts beyond that many.
+ * 0 = no bound. */
 triage_handshake_engine *triage_handshake_engine_new(guint32 max_connections);
 void triage_handshake_engine_free(triage_handshake_engine *engine);
 /* Forgets every connection (a retap, a new file), keeps the bound. */
