@@ -13,8 +13,10 @@ static const char *const reserved_table_names[] = {"report", "filter", "capture"
 
 static void cell_clear(triage_cell *cell)
 {
-    if (cell->is_null)
+    if (cell->is_null) {
+        g_free(cell->as.string); /* the explanation, if any */
         return;
+    }
     switch (cell->type) {
     case TRIAGE_CELL_STRING:
         g_free(cell->as.string);
@@ -238,7 +240,16 @@ void triage_table_add_table(triage_table *table, triage_table *nested)
 
 void triage_table_add_null(triage_table *table)
 {
-    next_cell(table, TRIAGE_CELL_INTEGER, TRUE);
+    triage_cell *cell = next_cell(table, TRIAGE_CELL_INTEGER, TRUE);
+    if (cell != NULL)
+        cell->as.string = NULL;
+}
+
+void triage_table_add_null_explained(triage_table *table, const char *why)
+{
+    triage_cell *cell = next_cell(table, TRIAGE_CELL_INTEGER, TRUE);
+    if (cell != NULL)
+        cell->as.string = g_strdup(why);
 }
 
 guint triage_table_row_count(const triage_table *table)

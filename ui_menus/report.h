@@ -31,7 +31,9 @@
  *                                                            (UTC, rounded to 1 us)
  *   boolean    true / false           true / false           yes / no
  *   list       [1, 2, 3]              "1,2,3"                1,2,3
- *   null       null                   (empty)                (empty)
+ *   null       null                   (empty)                (empty), or the
+ *                                                            reason given with
+ *                                                            add_null_explained
  * Negative durations and times before 1970 keep their sign on the whole
  * value: -1.5 s is "-1.500000000", never "-2.500000000".  Text rounds -0.4 us
  * to "0.000000" (no "-0").  Strings are printed as given, except that invalid
@@ -104,6 +106,10 @@ void triage_table_add_integer_list(triage_table *table, const gint64 *values, gu
 void triage_table_add_table(triage_table *table, triage_table *nested); /* takes ownership */
 /* A missing value (JSON null, empty in text and CSV) for any column type. */
 void triage_table_add_null(triage_table *table);
+/* A missing value that a reader must not take for a forgotten one: JSON
+ * null and empty in CSV as above, but the text report (and any writer for
+ * people) shows why, e.g. "not applicable in denylist mode". */
+void triage_table_add_null_explained(triage_table *table, const char *why);
 guint triage_table_row_count(const triage_table *table);
 /* A line printed under the table in text output only (explanations, "N more
  * not shown").  JSON and CSV carry facts as data, not prose. */

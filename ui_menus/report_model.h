@@ -20,7 +20,7 @@ typedef struct triage_column {
 typedef struct triage_cell {
     triage_cell_type type; /* always its column's type */
     gboolean is_null;
-    union {
+    union {             /* a null cell keeps in string why it is null, or NULL */
         gint64 integer; /* INTEGER, DURATION (ns), TIMESTAMP (ns since epoch) */
         gboolean boolean;
         char *string;
@@ -63,7 +63,8 @@ gboolean triage_cell_is_null(const triage_cell *cell);
  * timestamps with 9 decimals, booleans true/false, lists 1,2,3, null and
  * nested tables as nothing).  Strings are appended raw. */
 void triage_cell_append_machine_text(GString *out, const triage_cell *cell);
-/* Appends the cell as the text report shows it, strings made printable. */
+/* Appends the cell as the text report shows it, strings made printable; a
+ * null cell as the reason it was given (add_null_explained), or nothing. */
 void triage_cell_append_human_text(GString *out, const triage_cell *cell);
 /* Appends text with every invalid UTF-8 byte replaced by U+FFFD. */
 void triage_append_valid_utf8(GString *out, const char *text);

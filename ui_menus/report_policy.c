@@ -193,6 +193,16 @@ static triage_table *invalid_rules_table(const GPtrArray *errors)
     return table;
 }
 
+/* Why a policy has no file path, in the words of the text report. */
+static const char *path_absent_reason(const char *source)
+{
+    if (g_strcmp0(source, "default") == 0)
+        return "(none: the built-in policy)";
+    if (g_strcmp0(source, "table") == 0)
+        return "(none: the triage_policy table of the preferences)";
+    return "(none)";
+}
+
 static triage_table *policy_table(const report_input *input, const gathered *data, const char *source,
                                   const char *path, const GPtrArray *errors)
 {
@@ -208,15 +218,23 @@ static triage_table *policy_table(const report_input *input, const gathered *dat
     triage_table_add_column(table, "untracked_connections", "Not tracked (over the limit)", TRIAGE_CELL_INTEGER);
     triage_table_add_column(table, "invalid_rules", "Invalid rules", TRIAGE_CELL_TABLE);
     triage_table_begin_row(table);
-    triage_table_add_string(table, source);
-    triage_table_add_string(table, path);
+    /* Every line of the header has a value for the reader of the text: what
+     * does not apply is null for programs and says so for people. */
+    if (source != NULL)
+        triage_table_add_string(table, source);
+    else
+        triage_table_add_null_explained(table, "(none)");
+    if (path != NULL && *path != '\0')
+        triage_table_add_string(table, path);
+    else
+        triage_table_add_null_explained(table, path_absent_reason(source));
     triage_table_add_string(table, allowlist ? "allowlist" : "denylist");
     triage_table_add_integer(table, rule_count_of(input));
     triage_table_add_integer(table, (gint64)data->judged_connections);
     if (allowlist)
         triage_table_add_integer(table, (gint64)data->connections_without_payload);
     else
-        triage_table_add_null(table);
+        triage_table_add_null_explained(table, "not applicable in denylist mode");
     guint64 untracked =
         input->connections != NULL ? triage_connection_table_untracked_connections(input->connections) : 0;
     triage_table_add_integer(table, (gint64)untracked);

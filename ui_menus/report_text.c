@@ -225,6 +225,13 @@ static void write_grid(FILE *out, const triage_table *table, guint indent)
     g_array_free(shown, TRUE);
 }
 
+/* A number of a RECORD: a null's explanation is words, not aligned as one. */
+static gboolean is_number_cell(const triage_table *table, guint column)
+{
+    return is_number(triage_table_column(table, column)->type) &&
+           !triage_cell_is_null(triage_table_cell(table, 0, column));
+}
+
 /* RECORD: "Heading:  value", values in one column, numbers right-aligned
  * within it so that they line up on their last digit. */
 static void write_record(FILE *out, const triage_table *table, guint indent)
@@ -241,7 +248,7 @@ static void write_record(FILE *out, const triage_table *table, guint indent)
         g_free(heading);
         label_width = MAX(label_width, (gsize)g_utf8_strlen(labels[column], -1));
         texts[column] = cell_text(table, 0, column);
-        if (is_number(info->type))
+        if (is_number_cell(table, column))
             number_width = MAX(number_width, (gsize)g_utf8_strlen(texts[column], -1));
     }
 
@@ -251,8 +258,8 @@ static void write_record(FILE *out, const triage_table *table, guint indent)
         append_spaces(line, indent);
         append_padded(line, labels[column], label_width + COLUMN_GAP, FALSE);
         if (info->type != TRIAGE_CELL_TABLE) {
-            append_padded(line, texts[column], is_number(info->type) ? number_width : 0,
-                          is_number(info->type));
+            gboolean number = is_number_cell(table, column);
+            append_padded(line, texts[column], number ? number_width : 0, number);
             flush_line(out, line);
             continue;
         }

@@ -137,8 +137,11 @@ void triage_cell_append_machine_text(GString *out, const triage_cell *cell)
 void triage_cell_append_human_text(GString *out, const triage_cell *cell)
 {
     char time_text[TRIAGE_TIME_STRING_SIZE];
-    if (triage_cell_is_null(cell))
+    if (triage_cell_is_null(cell)) {
+        if (cell != NULL && cell->as.string != NULL)
+            triage_append_printable(out, cell->as.string);
         return;
+    }
     switch (cell->type) {
     case TRIAGE_CELL_DURATION:
         triage_format_duration_text(cell->as.integer, time_text, sizeof time_text);
