@@ -43,6 +43,8 @@ static int hf_policy_rule = -1;
 static int hf_policy_violation = -1;
 static int hf_policy_severity = -1;
 static int hf_policy_message = -1;
+static int hf_policy_evidence = -1;
+static int hf_policy_provisional = -1;
 
 static gint ett_triage = -1;
 static gint ett_triage_rtt = -1;
@@ -160,6 +162,9 @@ static void add_policy_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo
     proto_tree *policy_tree;
     proto_item *item;
     expert_field *expert;
+    triage_severity severity;
+    char *message;
+    char evidence[TRIAGE_EVIDENCE_TEXT_SIZE];
 
     if (view->policy_rule < 0 || !view->policy_violation || !policy)
         return;
@@ -171,14 +176,22 @@ static void add_policy_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo
     policy_tree = proto_item_add_subtree(item, ett_triage_policy);
     proto_item_set_generated(proto_tree_add_string(policy_tree, hf_policy_rule, tvb, 0, 0, rule->name));
     proto_item_set_generated(proto_tree_add_boolean(policy_tree, hf_policy_violation, tvb, 0, 0, TRUE));
+    severity = triage_policy_finding_severity(rule, view->policy_port_only);
+    message = triage_policy_finding_message(rule, view->policy_port_only);
     proto_item_set_generated(proto_tree_add_string(policy_tree, hf_policy_severity, tvb, 0, 0,
-                                                   triage_policy_severity_name(rule->severity)));
-    proto_item_set_generated(proto_tree_add_string(policy_tree, hf_policy_message, tvb, 0, 0, rule->message));
-    if (view->policy_first_match) {
-        expert = rule->severity == TRIAGE_SEVERITY_ERROR ? &ei_policy_error :
-                 rule->severity == TRIAGE_SEVERITY_WARN ? &ei_policy_warn : &ei_policy_note;
-        expert_add_info_format(pinfo, item, expert, "%s: %s", rule->name, rule->message);
+                                                   triage_policy_severity_name(severity)));
+    proto_item_set_generated(proto_tree_add_string(policy_tree, hf_policy_message, tvb, 0, 0, message));
+    proto_item_set_generated(proto_tree_add_string(
+        policy_tree, hf_policy_evidence, tvb, 0, 0,
+        triage_policy_evidence_text(view->policy_evidence, evidence, sizeof evidence)));
+    if (view->policy_provisional)
+        proto_item_set_generated(proto_tree_add_boolean(policy_tree, hf_policy_provisional, tvb, 0, 0, TRUE));
+    if (view->policy_raise_expert) {
+        expert = severity == TRIAGE_SEVERITY_ERROR ? &ei_policy_error :
+                 severity == TRIAGE_SEVERITY_WARN ? &ei_policy_warn : &ei_policy_note;
+        expert_add_info_format(pinfo, item, expert, "%s: %s", rule->name, message);
     }
+    g_free(message);
 }
 
 static int dissect_triage(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
@@ -294,6 +307,14 @@ void proto_register_triage(void)
           { "Severity", "triage.policy.severity", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
         { &hf_policy_message,
           { "Message", "triage.policy.message", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_policy_evidence,
+          { "Evidence", "triage.policy.evidence", FT_STRING, BASE_NONE, NULL, 0x0,
+            "What the finding rests on: port, protocol (Wireshark's label), payload (a signature in the bytes), "
+            "address (a listed peer), filter; comma-separated", HFILL } },
+        { &hf_policy_provisional,
+          { "Provisional", "triage.policy.provisional", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "Present while a port or label rule waits for the first payload of each direction to confirm it",
+            HFILL } },
     };
     static gint *ett[] = { &ett_triage, &ett_triage_rtt, &ett_triage_policy };
     static ei_register_info ei[] = {

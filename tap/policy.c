@@ -26,6 +26,7 @@ static void compiled_rule_free(gpointer data)
     g_free(rule->info.name);
     g_free(rule->info.message);
     g_free(rule->info.filter);
+    g_free(rule->info.family);
     g_free(rule->protocol_ids);
     g_free(rule->ports);
     g_free(rule->peers);
@@ -462,6 +463,47 @@ static gboolean compile_name(const triage_policy *policy, const char *name, char
     return TRUE;
 }
 
+/* A family is a short name that ties the rules of one service together. */
+static gboolean compile_family(const char *text, triage_compiled_rule *rule, char **reason_out)
+{
+    if (*text == '\0')
+        return TRUE;
+    for (const char *c = text; *c != '\0'; c++) {
+        if (!g_ascii_isalnum(*c) && *c != '-' && *c != '_' && *c != '.') {
+            *reason_out = g_strdup_printf("family: '%s' is not a name (letters, digits, '-', '_', '.')", text);
+            return FALSE;
+        }
+    }
+    if (strlen(text) > 64) {
+        *reason_out = g_strdup_printf("family: '%s' is longer than 64 characters", text);
+        return FALSE;
+    }
+    rule->info.family = g_strdup(text);
+    return TRUE;
+}
+
+static guint evidence_of(const triage_compiled_rule *rule)
+{
+    guint evidence = 0;
+    if (rule->port_count > 0)
+        evidence |= TRIAGE_EVIDENCE_PORT;
+    if (rule->protocol_count > 0)
+        evidence |= TRIAGE_EVIDENCE_PROTOCOL;
+    if (rule->signature_count > 0)
+        evidence |= TRIAGE_EVIDENCE_PAYLOAD;
+    if (rule->info.filter != NULL)
+        evidence |= TRIAGE_EVIDENCE_FILTER;
+    for (guint i = 0; i < rule->peer_count; i++) {
+        /* "from:!internal" says where, not what: only a listed network or
+         * address of its own tells who the peer is. */
+        if (!rule->peers[i].internal && !rule->peers[i].negated)
+            evidence |= TRIAGE_EVIDENCE_ADDRESS;
+    }
+    if (evidence == 0 && rule->peer_count > 0)
+        evidence = TRIAGE_EVIDENCE_ADDRESS;
+    return evidence;
+}
+
 static gboolean rule_has_criteria(const triage_compiled_rule *rule)
 {
     return rule->protocol_count > 0 || rule->port_count > 0 || rule->peer_count > 0 ||
@@ -479,6 +521,7 @@ gboolean triage_policy_add_rule(triage_policy *policy, const triage_policy_row *
     char *ports = trimmed_copy(row->ports);
     char *peers = trimmed_copy(row->peers);
     char *filter = trimmed_copy(row->filter);
+    char *family = trimmed_copy(row->family);
     char *reason = NULL;
     gboolean ok;
 
@@ -494,7 +537,7 @@ gboolean triage_policy_add_rule(triage_policy *policy, const triage_policy_row *
          compile_ports(ports, rule, &reason) && compile_peers(peers, rule, &reason) &&
          /* The payload keeps its spaces: "NICK " is a signature. */
          compile_payload(row->payload != NULL ? row->payload : "", rule, &reason) &&
-         check_text("filter", filter, &reason);
+         check_text("filter", filter, &reason) && compile_family(family, rule, &reason);
     if (ok && *filter != '\0') {
         if (policy->filter_rules >= TRIAGE_POLICY_MAX_FILTER_RULES) {
             reason = g_strdup_printf("filter: more than %d rules have a filter", TRIAGE_POLICY_MAX_FILTER_RULES);
@@ -519,6 +562,7 @@ gboolean triage_policy_add_rule(triage_policy *policy, const triage_policy_row *
             rule->info.filter_bit = (int)policy->filter_rules++;
         if (rule->signature_count > 0)
             rule->payload_bit = (int)policy->payload_rules++;
+        rule->info.evidence = evidence_of(rule);
         g_ptr_array_add(policy->rules, rule);
     } else {
         compiled_rule_free(rule);
@@ -533,6 +577,7 @@ gboolean triage_policy_add_rule(triage_policy *policy, const triage_policy_row *
     g_free(ports);
     g_free(peers);
     g_free(filter);
+    g_free(family);
     return ok;
 }
 
@@ -567,11 +612,60 @@ gboolean triage_rule_needs_packets(const triage_compiled_rule *rule)
     return rule->protocol_count > 0 || rule->signature_count > 0 || rule->info.filter != NULL;
 }
 
+/* ---- Evidence ------------------------------------------------------------- */
+
+const char *triage_policy_evidence_text(guint evidence, char *buffer, gsize size)
+{
+    static const char *const names[] = {"port", "protocol", "payload", "address", "filter"};
+    GString *text = g_string_new(NULL);
+    for (guint bit = 0; bit < G_N_ELEMENTS(names); bit++) {
+        if (evidence & (1u << bit))
+            g_string_append_printf(text, "%s%s", text->len > 0 ? "," : "", names[bit]);
+    }
+    g_strlcpy(buffer, text->str, size);
+    g_string_free(text, TRUE);
+    return buffer;
+}
+
+gboolean triage_policy_rule_needs_confirmation(const triage_policy *policy, guint index)
+{
+    const triage_compiled_rule *rule = triage_policy_compiled_rule(policy, index);
+    if (rule == NULL || rule->info.family == NULL || rule->info.action != TRIAGE_POLICY_ALERT ||
+        (rule->info.evidence & ~(guint)TRIAGE_EVIDENCE_PORT_DERIVED) != 0)
+        return FALSE;
+    for (guint i = 0; i < policy->rules->len; i++) {
+        const triage_compiled_rule *twin = g_ptr_array_index(policy->rules, i);
+        if (twin->info.family != NULL && strcmp(twin->info.family, rule->info.family) == 0 &&
+            (twin->info.evidence & TRIAGE_EVIDENCE_CONTENT) != 0)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+triage_severity triage_policy_finding_severity(const triage_policy_rule *rule, gboolean port_only)
+{
+    return port_only ? TRIAGE_SEVERITY_NOTE : rule->severity;
+}
+
+char *triage_policy_finding_message(const triage_policy_rule *rule, gboolean port_only)
+{
+    if (!port_only)
+        return g_strdup(rule->message);
+    /* The rule's own words still say what the service would mean if it
+     * were there. */
+    const char *what = (rule->evidence & TRIAGE_EVIDENCE_PROTOCOL) ? "Wireshark's label, which it gives by port"
+                                                                   : "the port";
+    return g_strdup_printf("Port only \u2014 confirm: only %s matched, nothing of %s in the payload.%s%s", what,
+                           rule->family != NULL ? rule->family : rule->name, *rule->message != '\0' ? " " : "",
+                           rule->message);
+}
+
 const char *triage_policy_rule_for_port(const triage_policy *policy, guint8 transport, guint16 port)
 {
     for (guint i = 0; i < policy->rules->len; i++) {
         const triage_compiled_rule *rule = g_ptr_array_index(policy->rules, i);
-        if (triage_rule_needs_packets(rule) || !triage_rule_port_matches(rule, transport, port))
+        if (triage_rule_needs_packets(rule) || !triage_rule_port_matches(rule, transport, port) ||
+            triage_policy_rule_needs_confirmation(policy, i))
             continue;
         if (rule->info.action == TRIAGE_POLICY_ALERT)
             return rule->info.name;

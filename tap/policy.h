@@ -53,6 +53,31 @@ typedef int (*triage_protocol_resolver_fn)(const char *filter_name, void *user_d
 /* Wireshark's proto_get_protocol_filter_name(): for report rows. */
 typedef const char *(*triage_protocol_name_fn)(int protocol_id, void *user_data);
 
+/* What a finding rests on: the kinds of criteria of its rule that name a
+ * service, as bits, so that a finding confirmed by its family's content
+ * rule names both ("port,payload").  Peers count as an address only when
+ * they name networks or addresses of their own (not "internal", not only
+ * exclusions). */
+typedef enum {
+    TRIAGE_EVIDENCE_PORT = 1 << 0,     /* the responder's port */
+    TRIAGE_EVIDENCE_PROTOCOL = 1 << 1, /* Wireshark's label, which it often gives by port alone */
+    TRIAGE_EVIDENCE_PAYLOAD = 1 << 2,  /* a signature of ours in the bytes */
+    TRIAGE_EVIDENCE_ADDRESS = 1 << 3,  /* a listed address or network */
+    TRIAGE_EVIDENCE_FILTER = 1 << 4,   /* a display filter */
+} triage_evidence;
+
+/* The evidence that confirms a service: what the bytes or the peer say,
+ * not what port it runs on. */
+#define TRIAGE_EVIDENCE_CONTENT (TRIAGE_EVIDENCE_PAYLOAD | TRIAGE_EVIDENCE_ADDRESS)
+/* The evidence a port-only finding rests on. */
+#define TRIAGE_EVIDENCE_PORT_DERIVED (TRIAGE_EVIDENCE_PORT | TRIAGE_EVIDENCE_PROTOCOL)
+/* "port,protocol,payload,address,filter" and its terminating NUL. */
+#define TRIAGE_EVIDENCE_TEXT_SIZE 48
+
+/* The evidence bits as a comma-separated list of their names in the order
+ * of the enum ("" for none); returns buffer. */
+const char *triage_policy_evidence_text(guint evidence, char *buffer, gsize size);
+
 /* What a rule says, for the packet fields, the expert info and the report.
  * How it matches stays inside the engine. */
 typedef struct triage_policy_rule {
@@ -63,6 +88,8 @@ typedef struct triage_policy_rule {
     char *filter;             /* the display filter, NULL when none */
     int filter_bit;           /* its bit in matched_filter_rules, -1 when none */
     guint line;               /* file line or table row it came from */
+    char *family;             /* the service it is one rule of ("irc"), NULL when none */
+    guint evidence;           /* triage_evidence bits of its own criteria */
 } triage_policy_rule;
 
 typedef struct triage_policy triage_policy;
@@ -79,6 +106,7 @@ typedef struct triage_policy_row {
     const char *peers;
     const char *payload;
     const char *filter;
+    const char *family;
 } triage_policy_row;
 
 /* A rule that could not be used.  line is the file line or table row
@@ -114,10 +142,23 @@ guint triage_policy_filter_rule_count(const triage_policy *policy);
 const char *triage_policy_action_name(triage_policy_action action);
 const char *triage_policy_severity_name(triage_severity severity);
 
+/* A rule that needs confirmation: it names a family, its own evidence is
+ * only a port or Wireshark's label, and another rule of its family has
+ * content evidence (payload or address) that can confirm it.  Unconfirmed,
+ * its finding is a note, "port only — confirm". */
+gboolean triage_policy_rule_needs_confirmation(const triage_policy *policy, guint index);
+/* The severity a finding of this rule has: a note when it rests on the port
+ * alone, the rule's severity otherwise. */
+triage_severity triage_policy_finding_severity(const triage_policy_rule *rule, gboolean port_only);
+/* The message of such a finding (g_free it): the rule's, prefixed with
+ * "port only — confirm" when port_only. */
+char *triage_policy_finding_message(const triage_policy_rule *rule, gboolean port_only);
+
 /* For the destinations report: the name of the first alert rule that
  * watches this responder port by its ports criterion alone (it may also
  * have peers, which this question cannot judge; protocols, payload and
- * filter need packets and rule it out), or NULL.  A port-only allow rule
+ * filter need packets and rule it out, and so does a rule that needs
+ * confirmation: its port alone says nothing), or NULL.  A port-only allow rule
  * placed before it is an exception and also gives NULL. */
 const char *triage_policy_rule_for_port(const triage_policy *policy, guint8 transport, guint16 port);
 
@@ -149,13 +190,21 @@ const triage_policy *triage_policy_engine_policy(const triage_policy_engine *eng
 gboolean triage_policy_engine_allowlist(const triage_policy_engine *engine);
 
 /* The answer for one packet.  rule is the connection's deciding rule when
- * this packet matches it, else -1; first_match_in_connection is TRUE on the
- * first packet of the connection that matched it (raise the expert info
- * there); violation is TRUE for alert rules. */
+ * this packet matches it, else -1; violation is TRUE for alert rules.
+ * evidence: what the finding rests on so far.  A rule that needs
+ * confirmation is provisional from its first match (the SYN, for a port)
+ * until its family's content rule confirms it or the first payload of each
+ * direction has been read without confirming it (then port_only).
+ * raise_expert is TRUE on the first packet matching the decision at which
+ * it is no longer provisional: the expert info goes there, with the
+ * severity the finding ends with. */
 typedef struct triage_policy_verdict {
     int rule;
     gboolean violation;
-    gboolean first_match_in_connection;
+    gboolean raise_expert;
+    gboolean provisional;
+    gboolean port_only;
+    guint evidence;
 } triage_policy_verdict;
 
 /* connection: from the connection table, NULL for a frame without one (not
@@ -185,6 +234,8 @@ typedef struct triage_policy_outcome {
     guint64 matched_bytes;       /* frames without connection only: their
                                   * bytes (a connection's are in its record) */
     gboolean carried_payload;    /* any packet with transport payload */
+    guint evidence;              /* triage_evidence the decision rests on */
+    gboolean port_only;          /* needed confirmation and never got it */
     int application_protocol;    /* allow-list mode only; -1 when unknown */
 } triage_policy_outcome;
 

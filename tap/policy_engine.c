@@ -75,6 +75,14 @@ typedef struct connection_details {
     guint32 last_frame;
     guint32 matched_packets;
     guint32 rule_plus_one;   /* the deciding rule + 1; 0 = undecided */
+    /* The decision's evidence, once no later packet can change it: at once
+     * for most rules; for a rule that needs confirmation, when its family's
+     * content rule confirmed it or the first payload of each direction was
+     * read without that (port_only).  All zero while provisional. */
+    guint8 settled;
+    guint8 port_only;
+    guint8 evidence;
+    guint8 expert_raised;    /* the decision's expert info has its packet */
 } connection_details;
 
 struct triage_policy_engine {
@@ -103,6 +111,8 @@ struct triage_policy_engine {
     GArray *details;                      /* connection_details, by details_plus_one - 1 */
     GArray *applications;                 /* allow-list mode: gint32 protocol id by connection index */
     gboolean *rule_matched;               /* one per rule: has decided something */
+    gboolean *needs_confirmation;         /* one per rule (policy.h) */
+    GArray **confirmers;                  /* per rule needing it: its family's content rules (guint) */
     triage_policy_outcome *connectionless; /* one per rule */
 };
 
@@ -137,6 +147,27 @@ static void build_rule_masks(triage_policy_engine *engine)
     }
 }
 
+/* For each rule that needs confirmation, the rules of its family whose
+ * content (payload, a listed address) can give it. */
+static void find_confirmers(triage_policy_engine *engine)
+{
+    engine->needs_confirmation = g_new0(gboolean, engine->rule_count + 1);
+    engine->confirmers = g_new0(GArray *, engine->rule_count + 1);
+    for (guint r = 0; r < engine->rule_count; r++) {
+        if (!triage_policy_rule_needs_confirmation(engine->policy, r))
+            continue;
+        engine->needs_confirmation[r] = TRUE;
+        engine->confirmers[r] = g_array_new(FALSE, FALSE, sizeof(guint));
+        const char *family = engine->rules[r]->info.family;
+        for (guint t = 0; t < engine->rule_count; t++) {
+            const triage_policy_rule *twin = &engine->rules[t]->info;
+            if (twin->family != NULL && strcmp(twin->family, family) == 0 &&
+                (twin->evidence & TRIAGE_EVIDENCE_CONTENT) != 0)
+                g_array_append_val(engine->confirmers[r], t);
+        }
+    }
+}
+
 triage_policy_engine *triage_policy_engine_new(const triage_policy *policy, gboolean allowlist,
                                                const triage_network *internal, guint internal_count,
                                                const int *carrier_protocol_ids, guint carrier_count,
@@ -161,6 +192,7 @@ triage_policy_engine *triage_policy_engine_new(const triage_policy *policy, gboo
             engine->payload_rules[engine->payload_rule_count++] = i;
     }
     build_rule_masks(engine);
+    find_confirmers(engine);
     engine->states = g_array_new(FALSE, TRUE, sizeof(connection_state));
     engine->details = g_array_new(FALSE, TRUE, sizeof(connection_details));
     if (allowlist)
@@ -181,6 +213,12 @@ void triage_policy_engine_free(triage_policy_engine *engine)
         g_array_free(engine->applications, TRUE);
     g_free(engine->connectionless);
     g_free(engine->rule_matched);
+    for (guint r = 0; r < engine->rule_count; r++) {
+        if (engine->confirmers[r] != NULL)
+            g_array_free(engine->confirmers[r], TRUE);
+    }
+    g_free(engine->confirmers);
+    g_free(engine->needs_confirmation);
     g_free(engine->payload_rules);
     triage_protocol_masks_free(engine->rules_by_protocol);
     triage_protocol_masks_free(engine->carrier_set);
@@ -440,10 +478,77 @@ static void count_match(triage_policy_outcome *outcome, const triage_flow_packet
     outcome->last_time = packet->time;
 }
 
-static triage_policy_verdict verdict_for(const triage_policy_engine *engine, guint rule, guint32 matched_packets)
+/* ---- Evidence ------------------------------------------------------------- */
+
+/* The content evidence of the family rules that confirm this rule on this
+ * connection so far: their ports and peers hold and their signature (if
+ * they have one) was seen.  Their protocols and filter are not asked for:
+ * what confirms is the content, and a label is what needs confirming.  A
+ * rule that confirms a finding has matched: it is not a silent rule. */
+static guint confirming_evidence(triage_policy_engine *engine, const connection_state *state,
+                                 const triage_connection *connection, guint rule, guint64 signatures)
+{
+    const GArray *twins = engine->confirmers[rule];
+    guint evidence = 0;
+    for (guint i = 0; i < twins->len; i++) {
+        guint t = g_array_index(twins, guint, i);
+        const triage_compiled_rule *twin = engine->rules[t];
+        gboolean holds = t < CACHED_RULES ? ((state->connection_matches >> t) & 1) != 0
+                                          : connection_criteria_hold(twin, state, connection);
+        if (!holds)
+            continue;
+        if (twin->payload_bit >= 0 && !(signatures & (G_GUINT64_CONSTANT(1) << twin->payload_bit)))
+            continue;
+        evidence |= twin->info.evidence & TRIAGE_EVIDENCE_CONTENT;
+        engine->rule_matched[t] = TRUE;
+    }
+    return evidence;
+}
+
+/* Settles the decision's evidence when nothing later can change it. */
+static void settle(triage_policy_engine *engine, const connection_state *state,
+                   const triage_connection *connection, connection_details *details)
+{
+    guint rule = details->rule_plus_one - 1;
+    guint evidence = engine->rules[rule]->info.evidence;
+    if (details->settled)
+        return;
+    if (engine->needs_confirmation[rule]) {
+        guint confirmed = confirming_evidence(engine, state, connection, rule, details->signatures_seen);
+        if (confirmed == 0) {
+            /* Signatures are read in the first payload of each direction
+             * only: once both were read, nothing can confirm any more. */
+            if ((state->flags & (STATE_PAYLOAD_TO_SERVER | STATE_PAYLOAD_TO_CLIENT)) !=
+                (STATE_PAYLOAD_TO_SERVER | STATE_PAYLOAD_TO_CLIENT))
+                return;
+            details->port_only = TRUE;
+        }
+        evidence |= confirmed;
+    }
+    details->settled = TRUE;
+    details->evidence = (guint8)evidence;
+}
+
+static triage_policy_verdict verdict_for(const triage_policy_engine *engine, guint rule, connection_details *details)
 {
     triage_policy_verdict verdict = {(int)rule, engine->rules[rule]->info.action == TRIAGE_POLICY_ALERT,
-                                     matched_packets == 1};
+                                     FALSE, !details->settled, details->port_only,
+                                     details->settled ? details->evidence : engine->rules[rule]->info.evidence};
+    if (details->settled && !details->expert_raised) {
+        details->expert_raised = TRUE;
+        verdict.raise_expert = TRUE;
+    }
+    return verdict;
+}
+
+/* Frames without connection: nothing can confirm a rule, so one that needs
+ * confirmation rests on the label alone. */
+static triage_policy_verdict connectionless_verdict_for(const triage_policy_engine *engine, guint rule,
+                                                        guint32 matched_packets)
+{
+    triage_policy_verdict verdict = {(int)rule, engine->rules[rule]->info.action == TRIAGE_POLICY_ALERT,
+                                     matched_packets == 1, FALSE, engine->needs_confirmation[rule],
+                                     engine->rules[rule]->info.evidence};
     return verdict;
 }
 
@@ -527,8 +632,10 @@ static triage_policy_verdict judge_connectionless(triage_policy_engine *engine, 
     triage_policy_outcome *outcome = &engine->connectionless[matched];
     outcome->rule = (int)matched;
     engine->rule_matched[matched] = TRUE;
+    outcome->evidence = engine->rules[matched]->info.evidence;
+    outcome->port_only = engine->needs_confirmation[matched];
     count_match(outcome, packet);
-    return verdict_for(engine, matched, outcome->matched_packets);
+    return connectionless_verdict_for(engine, matched, outcome->matched_packets);
 }
 
 triage_policy_verdict triage_policy_engine_add_packet(triage_policy_engine *engine,
@@ -565,15 +672,26 @@ triage_policy_verdict triage_policy_engine_add_packet(triage_policy_engine *engi
             }
         }
     }
-    if (matched == engine->rule_count)
+    if (matched == engine->rule_count) {
+        /* This packet may still settle the decision (the first payload of
+         * the other direction), and its expert info waits for the next
+         * packet that matches. */
+        if (known != NULL && known->rule_plus_one != 0 && !known->settled)
+            settle(engine, state, connection, details_for(engine, state));
         return none;
+    }
 
     connection_details *details = details_for(engine, state);
     if (matched + 1 != details->rule_plus_one) {
         details->rule_plus_one = matched + 1;
         details->matched_packets = 0;
+        details->settled = FALSE;
+        details->port_only = FALSE;
+        details->evidence = 0;
+        details->expert_raised = FALSE;
         engine->rule_matched[matched] = TRUE;
     }
+    settle(engine, state, connection, details);
     if (details->matched_packets == 0) {
         details->first_frame = packet->frame;
         details->first_time = packet->time;
@@ -581,7 +699,7 @@ triage_policy_verdict triage_policy_engine_add_packet(triage_policy_engine *engi
     details->matched_packets++;
     details->last_frame = packet->frame;
     details->last_time = packet->time;
-    return verdict_for(engine, matched, details->matched_packets);
+    return verdict_for(engine, matched, details);
 }
 
 /* ---- Results --------------------------------------------------------------- */
@@ -605,6 +723,13 @@ gboolean triage_policy_engine_connection_outcome(const triage_policy_engine *eng
         out->last_frame = details->last_frame;
         out->first_time = details->first_time;
         out->last_time = details->last_time;
+        if (details->rule_plus_one != 0) {
+            /* Unsettled at the end: no confirmation came, so the decision
+             * rests on the port or label alone. */
+            guint rule = details->rule_plus_one - 1;
+            out->evidence = details->settled ? details->evidence : engine->rules[rule]->info.evidence;
+            out->port_only = details->settled ? details->port_only : engine->needs_confirmation[rule];
+        }
     }
     out->carried_payload = (state->flags & (STATE_PAYLOAD_TO_SERVER | STATE_PAYLOAD_TO_CLIENT)) != 0;
     out->application_protocol = (state->flags & STATE_HAS_APPLICATION)

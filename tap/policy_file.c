@@ -24,11 +24,12 @@ typedef enum {
     COLUMN_PEERS,
     COLUMN_PAYLOAD,
     COLUMN_FILTER,
+    COLUMN_FAMILY,
     COLUMN_COUNT,
 } column_kind;
 
 static const char *const column_names[COLUMN_COUNT] = {
-    "name", "action", "severity", "message", "protocols", "ports", "peers", "payload", "filter",
+    "name", "action", "severity", "message", "protocols", "ports", "peers", "payload", "filter", "family",
 };
 
 /* ---- Errors ---------------------------------------------------------------- */
@@ -274,6 +275,7 @@ static gboolean row_from_fields(const header *columns, GPtrArray *fields, triage
     row->peers = field_of(columns, fields, COLUMN_PEERS);
     row->payload = field_of(columns, fields, COLUMN_PAYLOAD);
     row->filter = field_of(columns, fields, COLUMN_FILTER);
+    row->family = field_of(columns, fields, COLUMN_FAMILY);
     return TRUE;
 }
 

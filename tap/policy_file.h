@@ -16,7 +16,7 @@
 #include "policy.h"
 
 /* The column names, in the order the default policy writes them. */
-#define TRIAGE_POLICY_COLUMNS "name,action,severity,message,protocols,ports,peers,payload,filter"
+#define TRIAGE_POLICY_COLUMNS "name,action,severity,message,protocols,ports,peers,payload,filter,family"
 
 /* The display name used in the default policy's error lines. */
 #define TRIAGE_POLICY_DEFAULT_NAME "default policy"

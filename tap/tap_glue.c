@@ -36,11 +36,17 @@ typedef struct tcp_follow_payload_view {
 typedef struct frame_marks {
     guint32 connection;
     gint16 policy_rule;
-    guint8 policy_flags;
-    guint8 stored;
+    guint8 flags;
+    guint8 policy_evidence;
 } frame_marks;
 
-enum { MARK_VIOLATION = 1, MARK_FIRST_MATCH = 2 };
+enum {
+    MARK_STORED = 1,
+    MARK_VIOLATION = 2,
+    MARK_RAISE_EXPERT = 4,
+    MARK_PROVISIONAL = 8,
+    MARK_PORT_ONLY = 16,
+};
 
 static struct {
     int tap_tcp, tap_udp, tap_ip, tap_ipv6, tap_tcp_follow, tap_udp_follow;
@@ -557,8 +563,11 @@ static void view_from_marks(guint32 frame, const frame_marks *marks, triage_fram
     view->connection = NULL;
     view->handshake = NULL;
     view->policy_rule = marks->policy_rule;
-    view->policy_violation = (marks->policy_flags & MARK_VIOLATION) != 0;
-    view->policy_first_match = (marks->policy_flags & MARK_FIRST_MATCH) != 0;
+    view->policy_violation = (marks->flags & MARK_VIOLATION) != 0;
+    view->policy_raise_expert = (marks->flags & MARK_RAISE_EXPERT) != 0;
+    view->policy_provisional = (marks->flags & MARK_PROVISIONAL) != 0;
+    view->policy_port_only = (marks->flags & MARK_PORT_ONLY) != 0;
+    view->policy_evidence = marks->policy_evidence;
     if (marks->connection != TRIAGE_NO_CONNECTION) {
         view->connection = triage_connection_table_get(state.connections, marks->connection);
         if (view->connection && view->connection->transport == TRIAGE_TRANSPORT_TCP)
@@ -576,14 +585,19 @@ static void policy_step(const triage_flow_packet *packet, const triage_connectio
     if (view) {
         view->policy_rule = verdict.rule;
         view->policy_violation = verdict.violation;
-        view->policy_first_match = verdict.first_match_in_connection;
+        view->policy_raise_expert = verdict.raise_expert;
+        view->policy_provisional = verdict.provisional;
+        view->policy_port_only = verdict.port_only;
+        view->policy_evidence = verdict.evidence;
     }
     if (keep_marks) {
         frame_marks *marks = marks_for(packet->frame, TRUE);
         marks->policy_rule = (gint16)verdict.rule;
-        marks->policy_flags = (guint8)((verdict.violation ? MARK_VIOLATION : 0) |
-                                       (verdict.first_match_in_connection ? MARK_FIRST_MATCH : 0));
-        marks->stored = 1;
+        marks->flags = (guint8)(MARK_STORED | (verdict.violation ? MARK_VIOLATION : 0) |
+                                (verdict.raise_expert ? MARK_RAISE_EXPERT : 0) |
+                                (verdict.provisional ? MARK_PROVISIONAL : 0) |
+                                (verdict.port_only ? MARK_PORT_ONLY : 0));
+        marks->policy_evidence = (guint8)verdict.evidence;
     }
 }
 
@@ -629,7 +643,7 @@ gboolean triage_glue_process_frame(packet_info *pinfo, gboolean keep_marks, tria
     const tcp_info_t *tcp;
     triage_connection *connection;
     gboolean to_server = FALSE;
-    frame_marks marks = { TRIAGE_NO_CONNECTION, -1, 0, 1 };
+    frame_marks marks = { TRIAGE_NO_CONNECTION, -1, MARK_STORED, 0 };
 
     memset(view, 0, sizeof *view);
     view->policy_rule = -1;
@@ -647,9 +661,10 @@ gboolean triage_glue_process_frame(packet_info *pinfo, gboolean keep_marks, tria
             triage_handshake_engine_finish(state.handshakes);
             state.finished = TRUE;
         }
-        state.last_connection = stored && stored->stored ? stored->connection : TRIAGE_NO_CONNECTION;
+        gboolean was_stored = stored != NULL && (stored->flags & MARK_STORED);
+        state.last_connection = was_stored ? stored->connection : TRIAGE_NO_CONNECTION;
         state.last_tcp_stream = TRIAGE_NO_CONNECTION;
-        if (!stored || !stored->stored)
+        if (!was_stored)
             return FALSE;
         view_from_marks(frame, stored, view);
         if (view->connection && view->connection->transport == TRIAGE_TRANSPORT_TCP)

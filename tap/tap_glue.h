@@ -25,7 +25,10 @@ typedef struct triage_frame_view {
     const triage_handshake *handshake;   /* TCP connections only */
     int policy_rule;                     /* -1 when none */
     gboolean policy_violation;
-    gboolean policy_first_match;         /* raise the expert info here */
+    gboolean policy_raise_expert;        /* raise the expert info here */
+    gboolean policy_provisional;         /* evidence not settled yet (policy.h) */
+    gboolean policy_port_only;           /* settled: the port or label alone */
+    guint policy_evidence;               /* triage_evidence bits */
 } triage_frame_view;
 
 /* Settings the engines are built with at the start of each capture. */

@@ -14,9 +14,12 @@
 
 #include "../tap/destinations.h"
 
-/* One alert rule's findings while the report is built. */
+/* One alert rule's findings while the report is built: those confirmed
+ * (or that need no confirmation), or those that rest on the port alone. */
 typedef struct rule_findings {
     guint rule;
+    gboolean port_only;
+    guint evidence;      /* triage_evidence of any of its connections */
     guint64 connections;
     guint64 matched_packets;
     guint64 packets;
@@ -77,7 +80,7 @@ static void note_matches(rule_findings *findings, guint64 matched_packets, guint
 /* ---- Gathering ------------------------------------------------------------- */
 
 typedef struct gathered {
-    rule_findings *rules; /* one per rule */
+    rule_findings *rules; /* two per rule: [2 r] confirmed, [2 r + 1] port only */
     GHashTable *unexpected; /* protocol id -> unexpected_protocol */
     guint64 judged_connections;
     guint64 connections_without_payload;
@@ -101,7 +104,8 @@ static void gather_connection(const report_input *input, gathered *out, guint32 
         const triage_policy_rule *rule = triage_policy_rule_at(input->policy, (guint)outcome.rule);
         if (rule->action != TRIAGE_POLICY_ALERT)
             return;
-        rule_findings *findings = &out->rules[outcome.rule];
+        rule_findings *findings = &out->rules[2 * outcome.rule + (outcome.port_only ? 1 : 0)];
+        findings->evidence |= outcome.evidence;
         note_matches(findings, outcome.matched_packets, outcome.first_frame, outcome.first_time,
                      outcome.last_frame, outcome.last_time);
         findings->connections++;
@@ -139,10 +143,12 @@ static void gather_connectionless(const report_input *input, gathered *out, guin
         triage_policy_engine_connectionless_outcome(input->engine, r, &outcome);
         if (outcome.rule < 0 || outcome.matched_packets == 0 || rule->action != TRIAGE_POLICY_ALERT)
             continue;
-        note_matches(&out->rules[r], outcome.matched_packets, outcome.first_frame, outcome.first_time,
+        rule_findings *findings = &out->rules[2 * r + (outcome.port_only ? 1 : 0)];
+        findings->evidence |= outcome.evidence;
+        note_matches(findings, outcome.matched_packets, outcome.first_frame, outcome.first_time,
                      outcome.last_frame, outcome.last_time);
-        out->rules[r].packets += outcome.matched_packets;
-        out->rules[r].bytes += outcome.matched_bytes;
+        findings->packets += outcome.matched_packets;
+        findings->bytes += outcome.matched_bytes;
     }
 }
 
@@ -155,10 +161,11 @@ static void gather(const report_input *input, gathered *out)
 {
     guint rule_count = rule_count_of(input);
     memset(out, 0, sizeof *out);
-    out->rules = g_new0(rule_findings, rule_count + 1);
-    for (guint r = 0; r < rule_count; r++) {
-        out->rules[r].rule = r;
-        out->rules[r].connection_indexes = g_array_new(FALSE, FALSE, sizeof(guint32));
+    out->rules = g_new0(rule_findings, 2 * rule_count + 1);
+    for (guint f = 0; f < 2 * rule_count; f++) {
+        out->rules[f].rule = f / 2;
+        out->rules[f].port_only = f % 2 == 1;
+        out->rules[f].connection_indexes = g_array_new(FALSE, FALSE, sizeof(guint32));
     }
     out->unexpected = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     if (input->engine == NULL || input->policy == NULL)
@@ -171,8 +178,8 @@ static void gather(const report_input *input, gathered *out)
 
 static void gathered_clear(gathered *data, guint rule_count)
 {
-    for (guint r = 0; r < rule_count; r++)
-        g_array_free(data->rules[r].connection_indexes, TRUE);
+    for (guint f = 0; f < 2 * rule_count; f++)
+        g_array_free(data->rules[f].connection_indexes, TRUE);
     g_free(data->rules);
     g_hash_table_destroy(data->unexpected);
 }
@@ -283,6 +290,7 @@ static triage_table *endpoints_table(const report_input *input, rule_findings *f
     triage_table_add_column(table, "server", "Server", TRIAGE_CELL_STRING);
     triage_table_add_column(table, "port", "Port", TRIAGE_CELL_INTEGER);
     triage_table_add_column(table, "transport", "Transport", TRIAGE_CELL_STRING);
+    triage_table_add_column(table, "evidence", "Evidence", TRIAGE_CELL_STRING);
     triage_table_add_column(table, "packets", "Packets", TRIAGE_CELL_INTEGER);
     triage_table_add_column(table, "matched_packets", "Matched", TRIAGE_CELL_INTEGER);
     triage_table_add_column(table, "first_frame", "First match", TRIAGE_CELL_INTEGER);
@@ -294,7 +302,7 @@ static triage_table *endpoints_table(const report_input *input, rule_findings *f
         guint32 index = g_array_index(indexes, guint32, i);
         const triage_connection *connection = triage_connection_table_get(input->connections, index);
         triage_policy_outcome outcome;
-        char client[64], server[64], transport[24];
+        char client[64], server[64], transport[24], evidence[TRIAGE_EVIDENCE_TEXT_SIZE];
         triage_policy_engine_connection_outcome(input->engine, index, &outcome);
         gboolean has_ports = connection->transport == TRIAGE_TRANSPORT_TCP ||
                              connection->transport == TRIAGE_TRANSPORT_UDP;
@@ -306,6 +314,7 @@ static triage_table *endpoints_table(const report_input *input, rule_findings *f
         else
             triage_table_add_null(table);
         triage_table_add_string(table, transport_word(connection->transport, transport, sizeof transport));
+        triage_table_add_string(table, triage_policy_evidence_text(outcome.evidence, evidence, sizeof evidence));
         triage_table_add_integer(table, (gint64)connection_packets(connection));
         triage_table_add_integer(table, outcome.matched_packets);
         triage_table_add_integer(table, outcome.first_frame);
@@ -323,15 +332,19 @@ static gint compare_findings(gconstpointer a, gconstpointer b, gpointer user_dat
     const triage_policy *policy = user_data;
     const rule_findings *left = *(rule_findings *const *)a;
     const rule_findings *right = *(rule_findings *const *)b;
-    triage_severity left_severity = triage_policy_rule_at(policy, left->rule)->severity;
-    triage_severity right_severity = triage_policy_rule_at(policy, right->rule)->severity;
+    triage_severity left_severity =
+        triage_policy_finding_severity(triage_policy_rule_at(policy, left->rule), left->port_only);
+    triage_severity right_severity =
+        triage_policy_finding_severity(triage_policy_rule_at(policy, right->rule), right->port_only);
     if (left_severity != right_severity)
         return left_severity > right_severity ? -1 : 1;
     if (left->connections != right->connections)
         return left->connections > right->connections ? -1 : 1;
     if (left->matched_packets != right->matched_packets)
         return left->matched_packets > right->matched_packets ? -1 : 1;
-    return left->rule < right->rule ? -1 : left->rule > right->rule;
+    if (left->rule != right->rule)
+        return left->rule < right->rule ? -1 : 1;
+    return left->port_only - right->port_only;
 }
 
 static triage_table *findings_table(const report_input *input, gathered *data)
@@ -339,6 +352,8 @@ static triage_table *findings_table(const report_input *input, gathered *data)
     triage_table *table = triage_table_new("findings", "Findings", TRIAGE_SHAPE_LIST);
     triage_table_add_column(table, "rule", "Rule", TRIAGE_CELL_STRING);
     triage_table_add_column(table, "severity", "Severity", TRIAGE_CELL_STRING);
+    triage_table_add_column(table, "evidence", "Evidence", TRIAGE_CELL_STRING);
+    triage_table_add_column(table, "port_only", "Port only", TRIAGE_CELL_BOOLEAN);
     triage_table_add_column(table, "message", "Message", TRIAGE_CELL_STRING);
     triage_table_set_text_below(table, "message");
     triage_table_add_column(table, "connections", "Connections", TRIAGE_CELL_INTEGER);
@@ -354,18 +369,24 @@ static triage_table *findings_table(const report_input *input, gathered *data)
     if (input->policy == NULL)
         return table;
     GPtrArray *order = g_ptr_array_new();
-    for (guint r = 0; r < triage_policy_rule_count(input->policy); r++) {
-        if (data->rules[r].matched)
-            g_ptr_array_add(order, &data->rules[r]);
+    for (guint f = 0; f < 2 * triage_policy_rule_count(input->policy); f++) {
+        if (data->rules[f].matched)
+            g_ptr_array_add(order, &data->rules[f]);
     }
     g_ptr_array_sort_with_data(order, compare_findings, (gpointer)input->policy);
     for (guint i = 0; i < order->len; i++) {
         rule_findings *findings = g_ptr_array_index(order, i);
         const triage_policy_rule *rule = triage_policy_rule_at(input->policy, findings->rule);
+        char evidence[TRIAGE_EVIDENCE_TEXT_SIZE];
+        char *message = triage_policy_finding_message(rule, findings->port_only);
         triage_table_begin_row(table);
         triage_table_add_string(table, rule->name);
-        triage_table_add_string(table, triage_policy_severity_name(rule->severity));
-        triage_table_add_string(table, rule->message);
+        triage_table_add_string(table,
+                                triage_policy_severity_name(triage_policy_finding_severity(rule, findings->port_only)));
+        triage_table_add_string(table, triage_policy_evidence_text(findings->evidence, evidence, sizeof evidence));
+        triage_table_add_boolean(table, findings->port_only);
+        triage_table_add_string(table, message);
+        g_free(message);
         triage_table_add_integer(table, (gint64)findings->connections);
         triage_table_add_integer(table, (gint64)findings->matched_packets);
         triage_table_add_integer(table, (gint64)findings->packets);
@@ -379,6 +400,8 @@ static triage_table *findings_table(const report_input *input, gathered *data)
     g_ptr_array_free(order, TRUE);
     triage_table_add_footnote(table, "Packets and bytes are those of the whole connections, both directions; "
                                      "matched packets only those that matched the rule.");
+    triage_table_add_footnote(table, "Evidence: port, protocol (Wireshark's label, often given by port alone), "
+                                     "payload (a signature in the bytes), address (a listed peer), filter.");
     return table;
 }
 

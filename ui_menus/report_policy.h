@@ -8,17 +8,24 @@
  *                         invalid_rules [{line, reason}], connections (judged),
  *                         connections_without_payload (allow-list mode: not
  *                         judged as unexpected; null otherwise)
- *   findings      LIST    one row per alert rule that decided something,
- *                         errors first, then by connections: connections,
+ *   findings      LIST    one row per alert rule that decided something, two
+ *                         when some of its connections rest on the port alone
+ *                         (port_only true: severity note, the message says
+ *                         "Port only — confirm"), errors first, then by
+ *                         connections: evidence (what matched: "port",
+ *                         "protocol", "payload", "address", "filter",
+ *                         comma-separated), port_only, connections,
  *                         matched_packets (packets that matched the rule),
  *                         packets and bytes (of those connections, whole and
  *                         both directions), first/last matched frame and time,
- *                         and the top N connections as "endpoints"
+ *                         and the top N connections as "endpoints" (each with
+ *                         its own evidence)
  *   unexpected    LIST    allow-list mode: connections no rule decided, by
  *                         application protocol (empty in deny-list mode)
  *   silent_rules  VALUES  alert rules that never decided a connection or frame
  *                         (one that decided a connection until a lower rule
- *                         took it over did match, so it is not silent)
+ *                         took it over did match, so it is not silent, and so
+ *                         did one whose content confirmed its family's finding)
  *
  * Frames without a connection (not IP) that a protocols/filter rule matched
  * count in matched_packets, packets and bytes, not in connections.

@@ -416,7 +416,7 @@ static void feed_packet(recipe *recipe, traffic_state *traffic, const engine_set
     triage_policy_verdict verdict = triage_policy_engine_add_packet(
         engines->policy, connection, to_server, &packet, traffic->layers, layer_count, filter_bits);
     FUZZ_ASSERT(verdict.rule >= -1 && verdict.rule < (int)triage_policy_rule_count(fixed.policy));
-    FUZZ_ASSERT(verdict.rule >= 0 || (!verdict.violation && !verdict.first_match_in_connection));
+    FUZZ_ASSERT(verdict.rule >= 0 || (!verdict.violation && !verdict.raise_expert));
 }
 
 /* What must hold whatever came in. */

@@ -93,10 +93,11 @@ static void test_rule_for_port(void)
         {TRIAGE_TRANSPORT_TCP, 445, "smb-from-outside"},
         {TRIAGE_TRANSPORT_UDP, 111, "portmap-from-outside"},
         {TRIAGE_TRANSPORT_TCP, 5902, "vnc-from-outside"},
-        {TRIAGE_TRANSPORT_TCP, 6667, "irc"},
         {TRIAGE_TRANSPORT_TCP, 21, "ftp"},
         {TRIAGE_TRANSPORT_UDP, 69, "tftp"},
-        /* Tor ports need Tor-like payload as well: a port alone says nothing. */
+        /* IRC and Tor ports need confirmation by content (their family):
+         * a port alone says nothing. */
+        {TRIAGE_TRANSPORT_TCP, 6667, NULL},
         {TRIAGE_TRANSPORT_TCP, 9050, NULL},
         {TRIAGE_TRANSPORT_TCP, 443, NULL},
         {TRIAGE_TRANSPORT_TCP, 22, NULL},

@@ -29,8 +29,9 @@ static void append_bytes(GString *out, const guint8 *bytes, guint length)
     }
 }
 
-static void dump_rule(GString *out, const triage_compiled_rule *rule)
+static void dump_rule(GString *out, const triage_policy *policy, guint index)
 {
+    const triage_compiled_rule *rule = triage_policy_compiled_rule(policy, index);
     const triage_policy_rule *info = &rule->info;
     g_string_append_printf(out, "rule %s action=%s severity=%s line=%u\n", info->name,
                            triage_policy_action_name(info->action), triage_policy_severity_name(info->severity),
@@ -84,13 +85,19 @@ static void dump_rule(GString *out, const triage_compiled_rule *rule)
     }
     if (info->filter != NULL)
         g_string_append_printf(out, "  filter bit=%d: %s\n", info->filter_bit, info->filter);
+    if (info->family != NULL) {
+        char evidence[TRIAGE_EVIDENCE_TEXT_SIZE];
+        g_string_append_printf(out, "  family: %s evidence=%s needs-confirmation=%s\n", info->family,
+                               triage_policy_evidence_text(info->evidence, evidence, sizeof evidence),
+                               triage_policy_rule_needs_confirmation(policy, index) ? "yes" : "no");
+    }
 }
 
 static char *dump_policy(const triage_policy *policy, const GPtrArray *errors)
 {
     GString *out = g_string_new(NULL);
     for (guint i = 0; i < triage_policy_rule_count(policy); i++)
-        dump_rule(out, triage_policy_compiled_rule(policy, i));
+        dump_rule(out, policy, i);
     for (guint i = 0; i < errors->len; i++) {
         const triage_policy_error *error = g_ptr_array_index((GPtrArray *)errors, i);
         g_string_append_printf(out, "error %s\n", error->text);

@@ -138,10 +138,10 @@ static void test_sections_and_keys(void)
     fixture_set_up(&f, TRUE);
     triage_report *report = build(&f, NULL);
     static const char *const policy_keys[] = {"source", "path", "mode", "rules", NULL};
-    static const char *const finding_keys[] = {"rule", "severity", "message", "connections", "matched_packets",
+    static const char *const finding_keys[] = {"rule", "severity", "evidence", "port_only", "message", "connections", "matched_packets",
                                                "packets", "bytes", "first_frame", "last_frame", "first", "last",
                                                "endpoints", NULL};
-    static const char *const endpoint_keys[] = {"client", "server", "port", "transport", "packets", NULL};
+    static const char *const endpoint_keys[] = {"client", "server", "port", "transport", "evidence", "packets", NULL};
     static const char *const unexpected_keys[] = {"protocol", "connections", "packets", "bytes", "first_frame", NULL};
 
     g_assert_cmpstr(report->name, ==, "policy");
@@ -174,14 +174,16 @@ static void test_sections_and_keys(void)
     g_assert_cmpuint(findings->row_count, ==, 2);
     g_assert_cmpstr(string_cell(findings, 0, 0), ==, "ftp"); /* error before warn */
     g_assert_cmpstr(string_cell(findings, 1, 0), ==, "telnet");
-    g_assert_cmpstr(string_cell(findings, 1, 2), ==, "Telnet: use SSH.");
-    const triage_table *endpoints = triage_table_cell(findings, 1, 11)->as.table;
+    g_assert_cmpstr(string_cell(findings, 1, 2), ==, "port"); /* telnet is a port rule */
+    g_assert_cmpstr(string_cell(findings, 1, 4), ==, "Telnet: use SSH.");
+    const triage_table *endpoints = triage_table_cell(findings, 1, 13)->as.table;
     assert_columns(endpoints, endpoint_keys);
     g_assert_cmpstr(string_cell(endpoints, 0, 0), ==, "10.0.0.1");
     g_assert_cmpstr(string_cell(endpoints, 0, 1), ==, "10.0.0.2");
     g_assert_cmpint(integer_cell(endpoints, 0, 2), ==, 23);
     g_assert_cmpstr(string_cell(endpoints, 0, 3), ==, "tcp");
-    g_assert_cmpint(integer_cell(endpoints, 0, 4), ==, 2);
+    g_assert_cmpstr(string_cell(endpoints, 0, 4), ==, "port");
+    g_assert_cmpint(integer_cell(endpoints, 0, 5), ==, 2);
 
     const triage_table *unexpected = table_at(report, 2, "unexpected", TRIAGE_SHAPE_LIST);
     assert_columns(unexpected, unexpected_keys);
@@ -260,7 +262,9 @@ static void test_renders(void)
     g_assert_nonnull(strstr(json, "\"severity: 'loud' is not note, warn or error\""));
     g_assert_nonnull(strstr(json, "\"silent_rules\""));
     g_assert_nonnull(strstr(json, "\"denylist\""));
-    g_assert_nonnull(strstr(csv, "\nfindings,telnet,warn,Telnet: use SSH.,1,2,2,200,1,2,"));
+    g_assert_nonnull(strstr(csv, "\nfindings,telnet,warn,port,false,Telnet: use SSH.,1,2,2,200,1,2,"));
+    g_assert_nonnull(strstr(json, "\"evidence\": \"port\""));
+    g_assert_nonnull(strstr(json, "\"port_only\": false"));
     g_assert_nonnull(strstr(csv, "\nsilent_rules,never\n"));
     g_assert_nonnull(strstr(text, "Telnet: use SSH."));
     g_assert_nonnull(strstr(text, "never"));

@@ -19,10 +19,13 @@
  *       OPTIONS: layers=eth:ip:tcp:x  payload=hex:13426974 | payload=text:NICK\x20a
  *                paylen=N (payload length when the bytes are not all given)
  *                filters=0,3 (the filter rules whose display filter matched)
- *       EXPECT:  rule=NAME|-  violation=yes|no  first=yes|no
+ *       EXPECT:  rule=NAME|-  violation=yes|no  first=yes|no (raise the expert info here)
+ *                evidence=port,payload|-  provisional=yes|no  port-only=yes|no
  *   connection INDEX KEY=VALUE...   rule, matched, first_frame, last_frame,
- *                                   payload (yes|no), application (name|-)
- *   finding RULE KEY=VALUE...       a row of the report's findings
+ *                                   payload (yes|no), application (name|-),
+ *                                   evidence, port-only
+ *   finding RULE KEY=VALUE...       a row of the report's findings; RULE/port-only
+ *                                   names the rule's row of port-only findings
  *   no-finding RULE
  *   findings RULE,RULE...|-         every finding, in report order
  *   endpoint RULE N KEY=VALUE...    the N-th (from 1) endpoint of a finding
@@ -189,7 +192,12 @@ static void check_verdict(script_state *state, const packet_options *options, tr
     GHashTable *actual = g_hash_table_new(g_str_hash, g_str_equal);
     g_hash_table_insert(actual, "rule", (gpointer)rule_name(state->policy, verdict.rule));
     g_hash_table_insert(actual, "violation", verdict.violation ? "yes" : "no");
-    g_hash_table_insert(actual, "first", verdict.first_match_in_connection ? "yes" : "no");
+    g_hash_table_insert(actual, "first", verdict.raise_expert ? "yes" : "no");
+    g_hash_table_insert(actual, "provisional", verdict.provisional ? "yes" : "no");
+    g_hash_table_insert(actual, "port-only", verdict.port_only ? "yes" : "no");
+    char evidence[TRIAGE_EVIDENCE_TEXT_SIZE];
+    triage_policy_evidence_text(verdict.evidence, evidence, sizeof evidence);
+    g_hash_table_insert(actual, "evidence", *evidence != '\0' ? evidence : "-");
     char *here = where(state);
     script_check_fields(here, options->expectations, actual);
     g_free(here);
@@ -271,6 +279,10 @@ static void check_connection(script_state *state, char **words)
     g_hash_table_insert(actual, "first_frame", g_strdup_printf("%u", outcome.first_frame));
     g_hash_table_insert(actual, "last_frame", g_strdup_printf("%u", outcome.last_frame));
     g_hash_table_insert(actual, "payload", g_strdup(outcome.carried_payload ? "yes" : "no"));
+    char evidence[TRIAGE_EVIDENCE_TEXT_SIZE];
+    triage_policy_evidence_text(outcome.evidence, evidence, sizeof evidence);
+    g_hash_table_insert(actual, "evidence", g_strdup(*evidence != '\0' ? evidence : "-"));
+    g_hash_table_insert(actual, "port-only", g_strdup(outcome.port_only ? "yes" : "no"));
     g_hash_table_insert(actual, "application",
                         g_strdup(outcome.application_protocol >= 0
                                      ? test_protocols_name(outcome.application_protocol, protocols)
@@ -336,12 +348,30 @@ static GHashTable *row_values(const triage_table *table, guint row)
     return values;
 }
 
-static int row_where(const triage_table *table, const char *key, const char *value)
+/* What names a row in scripts: the key column's value; for a finding that
+ * rests on the port alone, "RULE/port-only" (a rule can have both rows). */
+static char *row_identity(const triage_table *table, guint row, const char *key)
 {
     int column = column_of(table, key);
+    int port_only = column_of(table, "port_only");
     g_assert_cmpint(column, >=, 0);
+    char *text = cell_text(table, row, (guint)column);
+    if (port_only >= 0 && strcmp(key, "rule") == 0) {
+        char *flag = cell_text(table, row, (guint)port_only);
+        if (strcmp(flag, "true") == 0) {
+            char *named = g_strconcat(text, "/port-only", NULL);
+            g_free(text);
+            text = named;
+        }
+        g_free(flag);
+    }
+    return text;
+}
+
+static int row_where(const triage_table *table, const char *key, const char *value)
+{
     for (guint row = 0; row < table->row_count; row++) {
-        char *text = cell_text(table, row, (guint)column);
+        char *text = row_identity(table, row, key);
         gboolean same = strcmp(text, value) == 0;
         g_free(text);
         if (same)
@@ -352,10 +382,9 @@ static int row_where(const triage_table *table, const char *key, const char *val
 
 static char *column_list(const triage_table *table, const char *key)
 {
-    int column = column_of(table, key);
     GString *list = g_string_new(NULL);
     for (guint row = 0; row < table->row_count; row++) {
-        char *text = cell_text(table, row, (guint)column);
+        char *text = row_identity(table, row, key);
         g_string_append_printf(list, "%s%s", row > 0 ? "," : "", text);
         g_free(text);
     }
