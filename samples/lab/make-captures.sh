@@ -40,7 +40,7 @@ PACKAGES=(
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 OUT_DIR="$LAB_DIR/captures"
 DELAY_MS=20
-PHASES=(rtt policy p2p)
+PHASES=(rtt policy p2p evidence)
 SELECTED_PHASES=()
 INSTALL=0
 VERIFY_ONLY=0
@@ -50,7 +50,7 @@ PYTHON=/usr/bin/python3
 
 usage() {
     sed -n '4,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//'
-    echo "Options: --install  --phase rtt|policy|p2p (repeatable)  --delay-ms N  --out DIR  --verify-only"
+    echo "Options: --install  --phase rtt|policy|p2p|evidence (repeatable)  --delay-ms N  --out DIR  --verify-only"
 }
 
 while [ $# -gt 0 ]; do
@@ -67,7 +67,7 @@ while [ $# -gt 0 ]; do
 done
 [ ${#SELECTED_PHASES[@]} -gt 0 ] && PHASES=("${SELECTED_PHASES[@]}")
 for phase in "${PHASES[@]}"; do
-    case "$phase" in rtt|policy|p2p) ;; *) echo "unknown phase: $phase" >&2; exit 2 ;; esac
+    case "$phase" in rtt|policy|p2p|evidence) ;; *) echo "unknown phase: $phase" >&2; exit 2 ;; esac
 done
 case "$DELAY_MS" in ''|*[!0-9]*) echo "--delay-ms takes whole milliseconds" >&2; exit 2 ;; esac
 
@@ -664,6 +664,60 @@ phase_p2p() {
     expect udp "$CLIENT4" "$SERVER4" 6881 1 answered - bt-dht flag:bittorrent bt-dht "libtorrent DHT: ping, find_node, get_peers"
 
     finish_captures p2p
+}
+
+# --- Phase evidence: services on ports that belong to others, and IRC ----------
+# TLS (openssl s_client) to s_server on 6881, where Wireshark labels it
+# BitTorrent, and on Tor's 9001; an HL7 v2 interface over MLLP on 6661,
+# inside IRC's ports; real IRC on 6667.  The default policy must call the
+# first three "port only" notes and keep IRC a warning.  198.51.100.20:9001
+# stands for a Tor relay: the tests give a relay list naming it.  A
+# BitTorrent tracker on 6969 answers an HTTP announce (curl) and a UDP
+# tracker connect and announce (BEP 15); a plain web request to the same
+# server stays clean.
+tls_get() {
+    client timeout 10 sh -c "printf 'GET / HTTP/1.0\r\n\r\n' | openssl s_client -quiet -connect $(url_host "$1"):$2 -servername www.lab.test"
+}
+
+phase_evidence() {
+    make_certificate
+    local tls_server=(openssl s_server -quiet -www -cert "$WORK/tls/cert.pem" -key "$WORK/tls/key.pem")
+    start_phase_service "$NS_SERVER" tls-6881 600 "${tls_server[@]}" -accept 6881
+    start_phase_service "$NS_SERVER" tls-9001 600 "${tls_server[@]}" -accept 9001
+    start_phase_service "$NS_SERVER" hl7 600 "$PYTHON" "$LAB_DIR/evidence_lab.py" serve hl7 0.0.0.0 6661 500
+    start_phase_service "$NS_SERVER" irc 600 "$PYTHON" "$LAB_DIR/evidence_lab.py" serve irc 0.0.0.0 6667 500
+    # One per address: a UDP answer must leave from the address it was sent to.
+    start_phase_service "$NS_SERVER" tracker 600 "$PYTHON" "$LAB_DIR/evidence_lab.py" serve tracker "$EXTERNAL_SERVER4" 6969 500
+    start_phase_service "$NS_SERVER" web-6969 600 "$PYTHON" "$LAB_DIR/evidence_lab.py" serve tracker "$SERVER4" 6969 500
+    wait_for_port tcp 6969
+    wait_for_port udp 6969
+    wait_for_port tcp 6881
+    wait_for_port tcp 9001
+    wait_for_port tcp 6661
+    wait_for_port tcp 6667
+    start_captures evidence
+
+    local tls_evidence='tcp.payload[0:2] == 16:03'
+    tls_get "$SERVER4" 6881
+    expect tcp "$CLIENT4" "$SERVER4" 6881 1 completed - tls port-only:bittorrent "$tls_evidence" "openssl s_client to s_server on 6881 (Wireshark labels it bittorrent)"
+    client "$PYTHON" "$LAB_DIR/evidence_lab.py" hl7 "$SERVER4" 6661
+    expect tcp "$CLIENT4" "$SERVER4" 6661 1 completed - hl7 port-only:irc 'tcp.payload contains "MSH|"' "HL7 v2 over MLLP on 6661: ORU^R01 result, ACK"
+    tls_get "$SERVER4" 9001
+    expect tcp "$CLIENT4" "$SERVER4" 9001 1 completed - tls port-only:tor "$tls_evidence" "openssl s_client to s_server on Tor's 9001"
+    tls_get "$EXTERNAL_SERVER4" 9001
+    expect tcp "$CLIENT4" "$EXTERNAL_SERVER4" 9001 1 completed - tls port-only:tor "$tls_evidence" "openssl s_client to a lab stand-in for a Tor relay (9001)"
+    client "$PYTHON" "$LAB_DIR/evidence_lab.py" irc "$SERVER4" 6667
+    expect tcp "$CLIENT4" "$SERVER4" 6667 1 completed - irc flag:irc 'tcp.payload contains "NICK "' "IRC registration: NOTICE AUTH, NICK, USER, 001 welcome, QUIT"
+
+    local info_hash=%01%02%03%04%05%06%07%08%09%0a%0b%0c%0d%0e%0f%10%11%12%13%14
+    http_get "http://$EXTERNAL_SERVER4:6969/announce?info_hash=$info_hash&peer_id=-LT2080-labclient001&port=6881&uploaded=0&downloaded=0&left=0&event=started&compact=1"
+    expect tcp "$CLIENT4" "$EXTERNAL_SERVER4" 6969 1 completed - bt-tracker flag:bittorrent 'tcp.payload contains "?info_hash="' "curl: HTTP tracker announce (python http.server)"
+    client "$PYTHON" "$LAB_DIR/evidence_lab.py" udp-announce "$EXTERNAL_SERVER4" 6969
+    expect udp "$CLIENT4" "$EXTERNAL_SERVER4" 6969 1 answered - bt-tracker flag:bittorrent 'frame contains 00:00:04:17:27:10:19:80:00:00:00:00' "UDP tracker connect, then announce (BEP 15)"
+    http_get "http://$SERVER4:6969/index.html"
+    expect tcp "$CLIENT4" "$SERVER4" 6969 1 completed - http clean http "curl GET /index.html from the same server: 404"
+
+    finish_captures evidence
 }
 
 # --- Main --------------------------------------------------------------------

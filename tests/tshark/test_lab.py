@@ -17,7 +17,14 @@ RTT = 0.040
 TOLERANCE = 0.0005
 
 RULE_PREFIX = {"bittorrent": "bittorrent", "portmap": ("portmap", "sunrpc"), "telnet": "telnet",
-               "rdp": "rdp", "stratum": "mining"}
+               "rdp": "rdp", "stratum": "mining", "irc": "irc", "tor": "tor"}
+# Truth "flag:X" is a finding at the rule's severity; "port-only:X" a note
+# whose evidence is the port or Wireshark's port-based label alone.
+PORT_DERIVED = {"port", "protocol"}
+# Families the default policy confirms by content: a flagged row of these
+# never rests on the port alone (the DHT is decided by Wireshark's bt-dht
+# label, which a heuristic gives from the content).
+CONFIRMED_BY_CONTENT = {"bittorrent", "irc", "stratum"}
 
 
 def truth(capture):
@@ -89,19 +96,105 @@ class LabCaptures(SandboxTestCase):
                 for finding in report["findings"]:
                     for endpoint in finding["endpoints"]:
                         key = (endpoint["transport"], endpoint["client"], endpoint["server"], endpoint["port"])
-                        flagged.setdefault(key, []).append(finding["rule"])
+                        flagged.setdefault(key, []).append((finding, endpoint))
                 expected_keys = set()
                 for row in rows:
                     key = (row["transport"], row["client"], row["server"], int(row["server_port"]))
                     if row["policy"] == "clean":
                         self.assertNotIn(key, flagged, f"clean {row['app']} flagged")
                         continue
-                    category = row["policy"].split(":", 1)[1]
+                    kind, category = row["policy"].split(":", 1)
                     self.assertIn(key, flagged, f"{category} not flagged: {row['what']}")
-                    self.assertTrue(all(rule.startswith(RULE_PREFIX[category]) for rule in flagged[key]),
-                                    f"{key}: {flagged[key]}")
+                    for finding, endpoint in flagged[key]:
+                        self.assertTrue(finding["rule"].startswith(RULE_PREFIX[category]), f"{key}: {finding['rule']}")
+                        evidence = set(endpoint["evidence"].split(","))
+                        self.assertTrue(evidence, f"{key}: a finding without evidence")
+                        if kind == "port-only":
+                            # a port is not proof: a note that says so, never the rule's error or warning
+                            self.assertTrue(finding["port_only"], f"{row['what']}: {finding}")
+                            self.assertEqual(finding["severity"], "note", row["what"])
+                            self.assertLessEqual(evidence, PORT_DERIVED, row["what"])
+                            self.assertTrue(finding["message"].startswith("Port only \u2014 confirm"), finding["message"])
+                        else:
+                            self.assertFalse(finding["port_only"], f"{row['what']}: {finding}")
+                            if category in CONFIRMED_BY_CONTENT:
+                                self.assertNotEqual(evidence, {"port"}, row["what"])
                     expected_keys.add(key)
                 self.assertEqual(set(flagged), expected_keys, "findings beyond the truth")
+
+    def evidence_capture(self, vantage="client"):
+        return os.path.join(LAB, f"lab-evidence-{vantage}.pcapng")
+
+    def test_evidence_in_text_csv_and_json(self):
+        """The evidence column reaches every writer from the one report model."""
+        capture = self.evidence_capture()
+        csv_text = self.sandbox.tshark(capture, "-q", "-z", "triage,policy,format=csv").stdout
+        rows = list(csv.reader(csv_text.splitlines()))
+        header = next(r for r in rows if r[:2] == ["table", "rule"])
+        findings = [dict(zip(header, r)) for r in rows if r and r[0] == "findings"]
+        by_row = {(f["rule"], f["port_only"]): f for f in findings}
+        # HL7 on 6661 and IRC on 6667: the same rule, one row each
+        self.assertEqual(by_row[("irc", "true")]["evidence"], "port")
+        self.assertEqual(by_row[("irc", "true")]["severity"], "note")
+        self.assertEqual(by_row[("irc", "false")]["evidence"], "port,payload")
+        self.assertEqual(by_row[("irc", "false")]["severity"], "warn")
+        self.assertEqual(by_row[("bittorrent", "true")]["evidence"], "protocol")
+        text = self.sandbox.tshark(capture, "-q", "-z", "triage,policy").stdout
+        self.assertIn("Evidence", text)
+        self.assertIn("port,payload", text)
+        self.assertIn("Port only \u2014 confirm: Wireshark's label (given by port) matched", text)
+
+    def test_evidence_on_packets_and_expert_info_where_it_settles(self):
+        """Marks from the SYN are provisional; the expert info comes with the
+        packet that settled them (the first payload of the second direction),
+        as a note for a port alone, as a warning for IRC the client spoke."""
+        capture = self.evidence_capture()
+        fields = ["frame.number", "tcp.dstport", "tcp.srcport", "tcp.len", "triage.policy.rule",
+                  "triage.policy.evidence", "triage.policy.provisional", "triage.policy.note", "triage.policy.warn"]
+        rows = self.sandbox.fields(capture, fields, display_filter="tcp.port == 6661 || tcp.port == 6667")
+        for port, settled_evidence in ((6661, "port"), (6667, "port,payload")):
+            packets = [r for r in rows if port in (int(r[1]), int(r[2]))]
+            with self.subTest(port=port):
+                self.assertEqual(packets[0][4], "irc")  # the SYN, marked by the port rule
+                self.assertEqual(packets[0][6], "1", "the SYN's mark is provisional")
+                settled = [r for r in packets if r[6] == ""]
+                self.assertTrue(settled, "never settled")
+                self.assertTrue(all(r[5] == settled_evidence for r in settled), settled)
+                experts = [r for r in packets if r[7] != "" or r[8] != ""]
+                self.assertEqual(len(experts), 1, experts)
+                severity_column = 7 if port == 6661 else 8  # a note for the port alone, IRC's warning
+                self.assertNotEqual(experts[0][severity_column], "", experts)
+                self.assertEqual(experts[0], settled[0])
+                payload_from = {int(r[2]) == port for r in packets
+                                if int(r[3]) > 0 and int(r[0]) <= int(experts[0][0])}
+                if port == 6661:
+                    # the port alone is known only once both directions carried payload
+                    self.assertEqual(payload_from, {True, False})
+
+    def test_tor_relay_list_confirms_tls_to_a_listed_relay(self):
+        """Tor is TLS: a relay list in the tor family confirms it; TLS to the
+        same port elsewhere stays a port-only note."""
+        with open(os.path.join(SOURCE_DIR, "samples", "policies", "default.csv")) as handle:
+            policy = handle.read()
+        relay_example = next(line for line in policy.splitlines() if line.startswith("# tor-relay,"))
+        relay_rule = relay_example[2:].replace('"to:192.0.2.1 to:192.0.2.77"', "to:198.51.100.20")
+        self.assertNotEqual(relay_rule, relay_example[2:])
+        policy = policy.replace("\ntor,alert,", "\n" + relay_rule + "\ntor,alert,", 1)
+        path = self.sandbox.write("relays.csv", policy)
+        for vantage in ("client", "server"):
+            with self.subTest(vantage=vantage):
+                report = report_of(self.sandbox.json_report(
+                    self.evidence_capture(vantage), "triage,policy,top=1000", "-o", f"triage.policy_file:{path}"),
+                    "policy")
+                self.assertEqual(report["policy"]["invalid_rules"], [])
+                by_server = {}
+                for finding in report["findings"]:
+                    for endpoint in finding["endpoints"]:
+                        if endpoint["port"] == 9001:
+                            by_server[endpoint["server"]] = (finding["rule"], finding["severity"], endpoint["evidence"])
+                # the relay rule comes before the port rule, so it decides
+                self.assertEqual(by_server["198.51.100.20"], ("tor-relay", "warn", "address"))
+                self.assertEqual(by_server["10.77.2.20"], ("tor", "note", "port"))
 
     def test_webserver_allowlist(self):
         """Allow-list mode with the web-server policy: portmapper and
