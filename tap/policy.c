@@ -10,12 +10,17 @@
  */
 #include "policy_rule.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 struct triage_policy {
     GPtrArray *rules; /* triage_compiled_rule *, owned */
     guint filter_rules;
     guint payload_rules;
+    /* Where "@file" lists are read while rules are added (policy.h). */
+    char *list_folder;
+    GPtrArray *list_errors;
 };
 
 static void compiled_rule_free(gpointer data)
@@ -48,6 +53,7 @@ void triage_policy_free(triage_policy *policy)
     if (policy == NULL)
         return;
     g_ptr_array_free(policy->rules, TRUE);
+    g_free(policy->list_folder);
     g_free(policy);
 }
 
@@ -247,9 +253,127 @@ static gboolean compile_ports(const char *text, triage_compiled_rule *rule, char
     return ok;
 }
 
-static gboolean compile_peer_item(const char *item, triage_peer_condition *out, char **reason_out)
+void triage_policy_set_list_source(triage_policy *policy, const char *folder, GPtrArray *errors)
+{
+    g_free(policy->list_folder);
+    policy->list_folder = g_strdup(folder);
+    policy->list_errors = errors;
+}
+
+static void add_list_error(const triage_policy *policy, const char *path, guint line, const char *rule_name,
+                           guint rule_line, char *reason /* taken */)
+{
+    if (policy->list_errors == NULL) {
+        g_free(reason);
+        return;
+    }
+    triage_policy_error *error = g_new0(triage_policy_error, 1);
+    error->line = rule_line;
+    error->reason = g_strdup_printf("peers: %s:%u: %s (the rest of the list applies)", path, line, reason);
+    error->text = g_strdup_printf("%s:%u: %s (peers of rule '%s'; the rest of the list applies)", path, line, reason,
+                                  rule_name);
+    g_ptr_array_add(policy->list_errors, error);
+    g_free(reason);
+}
+
+#define TRIAGE_POLICY_MAX_LIST_BYTES (16u << 20)
+
+/* The whole file, or FALSE with the system's reason ("No such file or
+ * directory", "Permission denied", "Is a directory"). */
+static gboolean read_list_file(const char *path, GString *contents, const char **reason_out)
+{
+    FILE *file = fopen(path, "rb");
+    if (file == NULL) {
+        *reason_out = g_strerror(errno);
+        return FALSE;
+    }
+    char buffer[8192];
+    size_t got;
+    while ((got = fread(buffer, 1, sizeof buffer, file)) > 0 && contents->len <= TRIAGE_POLICY_MAX_LIST_BYTES)
+        g_string_append_len(contents, buffer, (gssize)got);
+    gboolean ok = !ferror(file) && contents->len <= TRIAGE_POLICY_MAX_LIST_BYTES;
+    if (ferror(file))
+        *reason_out = g_strerror(errno);
+    else if (!ok)
+        *reason_out = "larger than 16 MB"; /* or endless: /dev/zero */
+    fclose(file);
+    return ok;
+}
+
+/* The next line of text from *position: line ends are \n, \r\n or \r, as
+ * in the policy file.  NULL at the end. */
+static char *next_line(const GString *text, gsize *position)
+{
+    if (*position >= text->len)
+        return NULL;
+    gsize start = *position, end = start;
+    while (end < text->len && text->str[end] != '\n' && text->str[end] != '\r')
+        end++;
+    *position = end + 1;
+    if (end + 1 < text->len && text->str[end] == '\r' && text->str[end + 1] == '\n')
+        (*position)++;
+    return g_strndup(text->str + start, end - start);
+}
+
+/* "@tor-relays.txt": one address or network a line, '#' comments.  A bad
+ * line is reported as file:line and skipped; a file that cannot be read,
+ * or lists nothing, makes the rule unusable. */
+static gboolean read_network_list(const triage_policy *policy, const triage_compiled_rule *rule, const char *name,
+                                  GArray *networks, char **reason_out)
+{
+    char *path = policy->list_folder != NULL && !g_path_is_absolute(name)
+                     ? g_build_filename(policy->list_folder, name, NULL)
+                     : g_strdup(name);
+    GString *contents = g_string_new(NULL);
+    const char *system_reason = NULL;
+    if (!read_list_file(path, contents, &system_reason)) {
+        *reason_out = g_strdup_printf("peers: cannot read the list '%s': %s", path, system_reason);
+        g_string_free(contents, TRUE);
+        g_free(path);
+        return FALSE;
+    }
+    if (memchr(contents->str, '\0', contents->len) != NULL) {
+        *reason_out = g_strdup_printf("peers: the list '%s' is not text (a NUL byte)", path);
+        g_string_free(contents, TRUE);
+        g_free(path);
+        return FALSE;
+    }
+    guint before = networks->len;
+    gsize position = 0;
+    char *line;
+    for (guint number = 1; (line = next_line(contents, &position)) != NULL; number++, g_free(line)) {
+        char *hash = strchr(line, '#');
+        if (hash != NULL)
+            *hash = '\0';
+        char *entry = g_strstrip(line);
+        if (*entry == '\0')
+            continue;
+        char *network_error = NULL;
+        guint count = networks->len;
+        if (strpbrk(entry, ", \t") != NULL || !triage_networks_parse(entry, networks, &network_error) ||
+            networks->len != count + 1) {
+            g_array_set_size(networks, count);
+            add_list_error(policy, path, number, rule->info.name, rule->info.line,
+                           g_strdup_printf("'%s': %s", entry,
+                                           network_error != NULL ? network_error : "not one address or network"));
+        }
+        g_free(network_error);
+    }
+    g_string_free(contents, TRUE);
+    gboolean ok = networks->len > before;
+    if (!ok)
+        *reason_out = g_strdup_printf("peers: the list '%s' names no address or network", path);
+    g_free(path);
+    return ok;
+}
+
+/* One peers item: a condition, or one per entry of an "@file" list. */
+static gboolean compile_peer_item(const triage_policy *policy, const triage_compiled_rule *rule, const char *item,
+                                  GArray *conditions, char **reason_out)
 {
     const char *target;
+    triage_peer_condition condition;
+    triage_peer_condition *out = &condition;
     memset(out, 0, sizeof *out);
     if (g_str_has_prefix(item, "from:")) {
         out->side = TRIAGE_PEER_FROM;
@@ -267,7 +391,20 @@ static gboolean compile_peer_item(const char *item, triage_peer_condition *out, 
     }
     if (strcmp(target, "internal") == 0) {
         out->internal = TRUE;
+        g_array_append_val(conditions, condition);
         return TRUE;
+    }
+    if (*target == '@') {
+        GArray *listed = g_array_new(FALSE, FALSE, sizeof(triage_network));
+        gboolean ok = target[1] != '\0' && read_network_list(policy, rule, target + 1, listed, reason_out);
+        if (target[1] == '\0')
+            *reason_out = g_strdup_printf("peers: '%s' names no file", item);
+        for (guint i = 0; ok && i < listed->len; i++) {
+            condition.network = g_array_index(listed, triage_network, i);
+            g_array_append_val(conditions, condition);
+        }
+        g_array_free(listed, TRUE);
+        return ok;
     }
     if (*target == '\0') {
         *reason_out = g_strdup_printf("peers: '%s' names no network (internal, 10.0.0.0/8, 2001:db8::/32)", item);
@@ -278,9 +415,10 @@ static gboolean compile_peer_item(const char *item, triage_peer_condition *out, 
     char *network_error = NULL;
     gboolean ok = !strchr(target, ',') && triage_networks_parse(target, networks, &network_error) &&
                   networks->len == 1;
-    if (ok)
+    if (ok) {
         out->network = g_array_index(networks, triage_network, 0);
-    else
+        g_array_append_val(conditions, condition);
+    } else
         *reason_out = g_strdup_printf("peers: '%s': %s", item,
                                       network_error != NULL ? network_error : "not one network");
     g_free(network_error);
@@ -288,20 +426,17 @@ static gboolean compile_peer_item(const char *item, triage_peer_condition *out, 
     return ok;
 }
 
-static gboolean compile_peers(const char *text, triage_compiled_rule *rule, char **reason_out)
+static gboolean compile_peers(const triage_policy *policy, const char *text, triage_compiled_rule *rule,
+                              char **reason_out)
 {
     char **items = list_items(text);
-    guint count = g_strv_length(items);
+    GArray *conditions = g_array_new(FALSE, FALSE, sizeof(triage_peer_condition));
     gboolean ok = TRUE;
 
-    if (count > 0) {
-        rule->peers = g_new(triage_peer_condition, count);
-        for (guint i = 0; i < count && ok; i++) {
-            ok = compile_peer_item(items[i], &rule->peers[rule->peer_count], reason_out);
-            if (ok)
-                rule->peer_count++;
-        }
-    }
+    for (guint i = 0; items[i] != NULL && ok; i++)
+        ok = compile_peer_item(policy, rule, items[i], conditions, reason_out);
+    rule->peer_count = conditions->len;
+    rule->peers = (triage_peer_condition *)g_array_free(conditions, rule->peer_count == 0);
     g_strfreev(items);
     return ok;
 }
@@ -534,7 +669,7 @@ gboolean triage_policy_add_rule(triage_policy *policy, const triage_policy_row *
     ok = compile_name(policy, rule->info.name, &reason) && compile_action(action, rule, &reason) &&
          compile_severity(severity, rule, &reason) && check_text("message", rule->info.message, &reason) &&
          compile_protocols(protocols, rule, resolver, resolver_data, &reason) &&
-         compile_ports(ports, rule, &reason) && compile_peers(peers, rule, &reason) &&
+         compile_ports(ports, rule, &reason) && compile_peers(policy, peers, rule, &reason) &&
          /* The payload keeps its spaces: "NICK " is a signature. */
          compile_payload(row->payload != NULL ? row->payload : "", rule, &reason) &&
          check_text("filter", filter, &reason) && compile_family(family, rule, &reason);
@@ -653,9 +788,8 @@ char *triage_policy_finding_message(const triage_policy_rule *rule, gboolean por
         return g_strdup(rule->message);
     /* The rule's own words still say what the service would mean if it
      * were there. */
-    const char *what = (rule->evidence & TRIAGE_EVIDENCE_PROTOCOL) ? "Wireshark's label, which it gives by port"
-                                                                   : "the port";
-    return g_strdup_printf("Port only \u2014 confirm: only %s matched, nothing of %s in the payload.%s%s", what,
+    const char *what = (rule->evidence & TRIAGE_EVIDENCE_PROTOCOL) ? "Wireshark's label (given by port)" : "the port";
+    return g_strdup_printf("Port only \u2014 confirm: %s matched, nothing of %s in the payload.%s%s", what,
                            rule->family != NULL ? rule->family : rule->name, *rule->message != '\0' ? " " : "",
                            rule->message);
 }

@@ -132,6 +132,14 @@ gboolean triage_policy_add_rule(triage_policy *policy, const triage_policy_row *
                                 triage_protocol_resolver_fn resolver, void *resolver_data,
                                 char **reason_out);
 
+/* Where the "@file" lists of peers criteria ("to:@tor-relays.txt", one
+ * address or network a line, '#' comments) are read from while rules are
+ * added: a relative name is relative to folder (NULL: the current folder).
+ * A bad line of a list is appended to errors as "file:line: reason" and
+ * skipped; the rest of the list applies (errors may be NULL: not kept).  A
+ * list that cannot be read, or names nothing, makes its rule unusable. */
+void triage_policy_set_list_source(triage_policy *policy, const char *folder, GPtrArray *errors);
+
 guint triage_policy_rule_count(const triage_policy *policy);
 /* NULL when index is out of range. */
 const triage_policy_rule *triage_policy_rule_at(const triage_policy *policy, guint index);

@@ -296,6 +296,10 @@ triage_policy *triage_policy_parse_file_text(const char *text, gsize length, con
     /* Spreadsheets save UTF-8 with a byte order mark. */
     if (reader.length >= 3 && memcmp(reader.text, "\xEF\xBB\xBF", 3) == 0)
         reader.position = 3;
+    /* "@file" lists sit beside the policy file. */
+    char *folder = g_path_get_dirname(display_name);
+    triage_policy_set_list_source(policy, folder, errors_out);
+    g_free(folder);
 
     while (skip_to_record(&reader)) {
         guint line = reader.line;
@@ -326,6 +330,7 @@ triage_policy *triage_policy_parse_file_text(const char *text, gsize length, con
         add_file_error(errors_out, display_name, 0,
                        g_strdup("no header row: a policy file starts with the column names (" TRIAGE_POLICY_COLUMNS ")"));
     g_ptr_array_free(fields, TRUE);
+    triage_policy_set_list_source(policy, NULL, NULL);
     return policy;
 }
 
@@ -334,6 +339,7 @@ triage_policy *triage_policy_from_rows(const triage_policy_row *rows, guint coun
                                        GPtrArray *errors_out)
 {
     triage_policy *policy = triage_policy_new();
+    triage_policy_set_list_source(policy, NULL, errors_out);
     for (guint i = 0; i < count; i++) {
         char *reason = NULL;
         if (!triage_policy_add_rule(policy, &rows[i], i + 1, resolver, resolver_data, &reason)) {
@@ -342,6 +348,7 @@ triage_policy *triage_policy_from_rows(const triage_policy_row *rows, guint coun
             g_free(where);
         }
     }
+    triage_policy_set_list_source(policy, NULL, NULL);
     return policy;
 }
 

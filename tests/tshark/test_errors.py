@@ -157,6 +157,40 @@ class Errors(SandboxTestCase):
                 self.assertEqual(policy["rules"], 0)
                 self.assertEqual(len(policy["invalid_rules"]), 1)
 
+    def test_address_lists(self):
+        """peers: to:@FILE.  A missing or unreadable list skips its rule with
+        file:line: reason; a bad line of a list is named file:line and the
+        rest of the list applies."""
+        syn_targets = self.sandbox.fields(self.capture, ["ip.dst"],
+                                          display_filter="tcp.flags.syn == 1 && tcp.flags.ack == 0 && ip")
+        server = sorted({row[0] for row in syn_targets})[0]
+        self.sandbox.write("servers.txt", f"# servers of the capture\n{server}\nnot-an-address\n10.1.0.0/33\n")
+        locked = self.sandbox.write("locked.txt", "192.0.2.1\n")
+        path = self.sandbox.write("lists.csv", HEADER +
+                                  "listed,alert,warn,Listed,,,to:@servers.txt,,\n"    # line 2
+                                  "missing,alert,warn,,,,to:@missing.txt,,\n"         # line 3
+                                  "locked,alert,warn,,,,to:@locked.txt,,\n"           # line 4
+                                  "telnet,alert,warn,Telnet,,tcp/23,,,\n")            # line 5: fine
+        lists = os.path.dirname(path)
+        os.chmod(locked, 0)
+        try:
+            if os.geteuid() != 0 and os.access(locked, os.R_OK):
+                self.skipTest("this user can read a mode-000 file")
+            result = self.tshark("-q", "-o", f"triage.policy_file:{path}", "-z", "triage,policy,format=json")
+        finally:
+            os.chmod(locked, 0o644)
+        for text in (f"{lists}/servers.txt:3: 'not-an-address': bad network \"not-an-address\"",
+                     f"{lists}/servers.txt:4: '10.1.0.0/33': bad network \"10.1.0.0/33\": prefix length must be 0-32",
+                     f"{path}:3: peers: cannot read the list '{lists}/missing.txt': No such file or directory",
+                     f"{path}:4: peers: cannot read the list '{lists}/locked.txt': Permission denied"):
+            self.assertIn(text, result.stderr)
+        report = self.policy_report(result)
+        self.assertEqual(report["policy"]["rules"], 2)  # listed and telnet
+        listed = [f for f in report["findings"] if f["rule"] == "listed"]
+        self.assertEqual(len(listed), 1, report["findings"])
+        self.assertEqual(listed[0]["evidence"], "address")
+        self.assertEqual({e["server"] for e in listed[0]["endpoints"]}, {server})
+
     def test_bad_policy_table_rows(self):
         """A triage_policy UAT file in the profile with bad rows: each named
         once, by row and reason; the rows after them still apply."""

@@ -9,6 +9,8 @@
  */
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "policy_file.h"
 #include "policy_rule.h"
 #include "test_policy_support.h"
@@ -326,6 +328,82 @@ static void add_file_cases(void)
     g_free(folder);
 }
 
+/* "@file" lists in peers: read beside the policy file, one address or
+ * network a line; a bad line is file:line and skipped, a missing, unreadable
+ * or empty list makes its rule unusable. */
+static void test_peer_lists(void)
+{
+    char *folder = g_dir_make_tmp("triage-lists-XXXXXX", NULL);
+    g_assert_nonnull(folder);
+    char *relays = g_build_filename(folder, "relays.txt", NULL);
+    char *empty = g_build_filename(folder, "empty.txt", NULL);
+    char *policy_path = g_build_filename(folder, "policy.csv", NULL);
+    g_assert_true(g_file_set_contents(relays,
+                                      "# Tor relays for the test\n"
+                                      "192.0.2.1\n"
+                                      "\n"
+                                      "10.0.0.300\n"                /* line 4: not an address */
+                                      "198.51.100.0/24  # a whole network\n"
+                                      "2001:db8::7\r\n"
+                                      "192.0.2.9 192.0.2.10\n",     /* line 7: two on one line */
+                                      -1, NULL));
+    g_assert_true(g_file_set_contents(empty, "# nothing yet\n\n", -1, NULL));
+    const char *text = "name,action,severity,message,peers,family\n"
+                       "relay,alert,warn,Tor relay,to:@relays.txt,tor\n"          /* line 2 */
+                       "missing,alert,warn,,to:@missing.txt,\n"                   /* line 3 */
+                       "empty,alert,warn,,from:@empty.txt,\n"                     /* line 4 */
+                       "not-relay,alert,note,,\"to:!@relays.txt to:internal\",\n" /* line 5 */
+                       "nameless,alert,warn,,to:@,\n";                            /* line 6 */
+    GPtrArray *errors = triage_policy_errors_new();
+    triage_policy *policy = triage_policy_parse_file_text(text, strlen(text), policy_path, test_protocols_resolve,
+                                                          protocols, errors);
+
+    g_assert_cmpuint(triage_policy_rule_count(policy), ==, 2);
+    const triage_compiled_rule *relay = triage_policy_compiled_rule(policy, 0);
+    g_assert_cmpstr(relay->info.name, ==, "relay");
+    g_assert_cmpuint(relay->peer_count, ==, 3); /* 192.0.2.1, 198.51.100.0/24, 2001:db8::7 */
+    g_assert_cmpuint(relay->peers[1].network.prefix_length, ==, 24);
+    g_assert_cmpuint(relay->info.evidence, ==, TRIAGE_EVIDENCE_ADDRESS);
+    const triage_compiled_rule *not_relay = triage_policy_compiled_rule(policy, 1);
+    g_assert_cmpuint(not_relay->peer_count, ==, 4);
+    g_assert_true(not_relay->peers[0].negated && not_relay->peers[2].negated && !not_relay->peers[3].negated);
+
+    char *bad_line = g_strdup_printf("%s:4: '10.0.0.300': bad network \"10.0.0.300\": not an IPv4 or IPv6 address "
+                                     "(peers of rule 'relay'; the rest of the list applies)", relays);
+    char *two_on_a_line = g_strdup_printf("%s:7: '192.0.2.9 192.0.2.10': not one address or network "
+                                          "(peers of rule 'relay'; the rest of the list applies)", relays);
+    char *missing = g_strdup_printf("%s:3: peers: cannot read the list '%s/missing.txt': ", policy_path, folder);
+    char *nothing = g_strdup_printf("%s:4: peers: the list '%s' names no address or network", policy_path, empty);
+    char *nameless = g_strdup_printf("%s:6: peers: 'to:@' names no file", policy_path);
+    /* The list's errors come twice: once for each rule that reads it. */
+    g_assert_cmpuint(errors->len, ==, 7);
+    GString *all = g_string_new(NULL);
+    for (guint i = 0; i < errors->len; i++)
+        g_string_append_printf(all, "%s\n", ((triage_policy_error *)g_ptr_array_index(errors, i))->text);
+    g_test_message("%s", all->str);
+    g_assert_cmpstr(((triage_policy_error *)g_ptr_array_index(errors, 0))->text, ==, bad_line);
+    g_assert_cmpstr(((triage_policy_error *)g_ptr_array_index(errors, 1))->text, ==, two_on_a_line);
+    g_assert_true(g_str_has_prefix(((triage_policy_error *)g_ptr_array_index(errors, 2))->text, missing));
+    g_assert_cmpstr(((triage_policy_error *)g_ptr_array_index(errors, 3))->text, ==, nothing);
+    g_assert_cmpstr(((triage_policy_error *)g_ptr_array_index(errors, 6))->text, ==, nameless);
+
+    g_string_free(all, TRUE);
+    g_free(bad_line);
+    g_free(two_on_a_line);
+    g_free(missing);
+    g_free(nothing);
+    g_free(nameless);
+    triage_policy_free(policy);
+    g_ptr_array_free(errors, TRUE);
+    g_remove(relays);
+    g_remove(empty);
+    g_rmdir(folder);
+    g_free(relays);
+    g_free(empty);
+    g_free(policy_path);
+    g_free(folder);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -340,6 +418,7 @@ int main(int argc, char **argv)
     g_test_add_func("/policy/filter-limit", test_filter_limit);
     g_test_add_func("/policy/payload-limit", test_payload_limit);
     g_test_add_func("/policy/nul-byte", test_nul_byte);
+    g_test_add_func("/policy/peer-lists", test_peer_lists);
     g_test_add_func("/policy/errors-optional", test_errors_optional);
     g_test_add_func("/policy/no-resolver", test_no_resolver);
     g_test_add_func("/policy/rule-for-port", test_rule_for_port);
