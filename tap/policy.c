@@ -63,6 +63,7 @@ void triage_policy_error_free(triage_policy_error *error)
         return;
     g_free(error->reason);
     g_free(error->text);
+    g_free(error->list);
     g_free(error);
 }
 
@@ -269,6 +270,7 @@ static void add_list_error(const triage_policy *policy, const char *path, guint 
     }
     triage_policy_error *error = g_new0(triage_policy_error, 1);
     error->line = rule_line;
+    error->list = g_strdup(path);
     error->reason = g_strdup_printf("peers: %s:%u: %s (the rest of the list applies)", path, line, reason);
     error->text = g_strdup_printf("%s:%u: %s (peers of rule '%s'; the rest of the list applies)", path, line, reason,
                                   rule_name);

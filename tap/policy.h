@@ -116,6 +116,8 @@ typedef struct triage_policy_error {
     guint line;
     char *reason;
     char *text;
+    char *list;  /* a bad line of this "@file" list, not a skipped rule: line
+                  * is the rule's, text "list:N: reason"; NULL otherwise */
 } triage_policy_error;
 
 /* An array that owns its triage_policy_error elements. */
