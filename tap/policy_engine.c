@@ -54,6 +54,19 @@ const char *const triage_policy_carrier_protocols[] = {
     NULL,
 };
 
+/* A rule's peers with many single addresses (an "@file" list of relays):
+ * those addresses in hash sets by side and negation, the other conditions
+ * (networks, "internal") in a list, so a connection costs a lookup, not a
+ * comparison per entry. */
+typedef struct peer_index {
+    GHashTable *exact[2][2]; /* [side][negated]: triage_address -> itself, NULL when none */
+    triage_peer_condition *others;
+    guint other_count;
+} peer_index;
+
+/* Below this many conditions a scan is as cheap as a lookup. */
+#define PEER_INDEX_MIN_CONDITIONS 16
+
 /* The rules whose connection-level criteria are judged once per connection
  * (one bit each in connection_state.connection_matches); later rules are
  * judged per packet. */
@@ -112,6 +125,7 @@ struct triage_policy_engine {
     GArray *applications;                 /* allow-list mode: gint32 protocol id by connection index */
     gboolean *rule_matched;               /* one per rule: has decided something */
     gboolean *needs_confirmation;         /* one per rule (policy.h) */
+    peer_index **peer_indexes;            /* one per rule, NULL for short peers lists */
     GArray **confirmers;                  /* per rule needing it: its family's content rules (guint) */
     triage_policy_outcome *connectionless; /* one per rule */
 };
@@ -145,6 +159,53 @@ static void build_rule_masks(triage_policy_engine *engine)
         if (rule->port_count == 0 && rule->peer_count == 0 && rule->payload_bit < 0)
             engine->without_connection |= bit;
     }
+}
+
+static guint address_hash(gconstpointer key)
+{
+    const triage_address *address = key;
+    guint hash = address->family;
+    for (guint i = 0; i < sizeof address->bytes; i++)
+        hash = hash * 31 + address->bytes[i];
+    return hash;
+}
+
+static gboolean address_equal(gconstpointer a, gconstpointer b)
+{
+    return memcmp(a, b, sizeof(triage_address)) == 0;
+}
+
+static peer_index *peer_index_new(const triage_compiled_rule *rule)
+{
+    peer_index *index = g_new0(peer_index, 1);
+    index->others = g_new0(triage_peer_condition, rule->peer_count);
+    for (guint i = 0; i < rule->peer_count; i++) {
+        const triage_peer_condition *condition = &rule->peers[i];
+        guint bits = condition->network.address.family == 4 ? 32 : 128;
+        if (condition->internal || condition->network.prefix_length != bits) {
+            index->others[index->other_count++] = *condition;
+            continue;
+        }
+        GHashTable **set = &index->exact[condition->side][condition->negated ? 1 : 0];
+        if (*set == NULL)
+            *set = g_hash_table_new(address_hash, address_equal);
+        g_hash_table_add(*set, (gpointer)&condition->network.address); /* the policy outlives the engine */
+    }
+    return index;
+}
+
+static void peer_index_free(peer_index *index)
+{
+    if (index == NULL)
+        return;
+    for (int side = 0; side < 2; side++) {
+        for (int negated = 0; negated < 2; negated++) {
+            if (index->exact[side][negated] != NULL)
+                g_hash_table_destroy(index->exact[side][negated]);
+        }
+    }
+    g_free(index->others);
+    g_free(index);
 }
 
 /* For each rule that needs confirmation, the rules of its family whose
@@ -191,6 +252,11 @@ triage_policy_engine *triage_policy_engine_new(const triage_policy *policy, gboo
         if (engine->rules[i]->payload_bit >= 0)
             engine->payload_rules[engine->payload_rule_count++] = i;
     }
+    engine->peer_indexes = g_new0(peer_index *, engine->rule_count + 1);
+    for (guint r = 0; r < engine->rule_count; r++) {
+        if (engine->rules[r]->peer_count >= PEER_INDEX_MIN_CONDITIONS)
+            engine->peer_indexes[r] = peer_index_new(engine->rules[r]);
+    }
     build_rule_masks(engine);
     find_confirmers(engine);
     engine->states = g_array_new(FALSE, TRUE, sizeof(connection_state));
@@ -218,6 +284,9 @@ void triage_policy_engine_free(triage_policy_engine *engine)
             g_array_free(engine->confirmers[r], TRUE);
     }
     g_free(engine->confirmers);
+    for (guint r = 0; r < engine->rule_count; r++)
+        peer_index_free(engine->peer_indexes[r]);
+    g_free(engine->peer_indexes);
     g_free(engine->needs_confirmation);
     g_free(engine->payload_rules);
     triage_protocol_masks_free(engine->rules_by_protocol);
@@ -277,14 +346,31 @@ static gboolean peer_is_inside(const triage_peer_condition *condition, const con
 }
 
 /* Per side, the plain networks are alternatives and the negated ones are
- * all excluded: "from:10.0.0.0/8 from:192.168.0.0/16 from:!10.9.0.0/16". */
-static gboolean peers_match(const triage_compiled_rule *rule, const connection_state *state,
-                            const triage_connection *connection)
+ * all excluded: "from:10.0.0.0/8 from:192.168.0.0/16 from:!10.9.0.0/16".
+ * With a peer index, the single addresses are looked up, not scanned. */
+static gboolean peers_match(const triage_policy_engine *engine, guint r, const triage_compiled_rule *rule,
+                            const connection_state *state, const triage_connection *connection)
 {
     gboolean wanted[2] = {FALSE, FALSE};
     gboolean found[2] = {FALSE, FALSE};
-    for (guint i = 0; i < rule->peer_count; i++) {
-        const triage_peer_condition *condition = &rule->peers[i];
+    const peer_index *index = engine->peer_indexes[r];
+    const triage_peer_condition *conditions = rule->peers;
+    guint count = rule->peer_count;
+    if (index != NULL) {
+        for (int side = TRIAGE_PEER_FROM; side <= TRIAGE_PEER_TO; side++) {
+            const triage_address *address = side == TRIAGE_PEER_FROM ? &connection->client : &connection->server;
+            if (index->exact[side][1] != NULL && g_hash_table_contains(index->exact[side][1], address))
+                return FALSE;
+            if (index->exact[side][0] != NULL) {
+                wanted[side] = TRUE;
+                found[side] = g_hash_table_contains(index->exact[side][0], address);
+            }
+        }
+        conditions = index->others;
+        count = index->other_count;
+    }
+    for (guint i = 0; i < count; i++) {
+        const triage_peer_condition *condition = &conditions[i];
         gboolean inside = peer_is_inside(condition, state, connection);
         if (condition->negated) {
             if (inside)
@@ -300,12 +386,13 @@ static gboolean peers_match(const triage_compiled_rule *rule, const connection_s
 
 /* The criteria that depend on the connection only: the same answer for
  * every packet of it. */
-static gboolean connection_criteria_hold(const triage_compiled_rule *rule, const connection_state *state,
+static gboolean connection_criteria_hold(const triage_policy_engine *engine, guint r, const connection_state *state,
                                          const triage_connection *connection)
 {
+    const triage_compiled_rule *rule = engine->rules[r];
     if (rule->port_count > 0 && !triage_rule_port_matches(rule, connection->transport, connection->server_port))
         return FALSE;
-    return rule->peer_count == 0 || peers_match(rule, state, connection);
+    return rule->peer_count == 0 || peers_match(engine, r, rule, state, connection);
 }
 
 /* The criteria that differ from packet to packet (or, for the payload,
@@ -337,7 +424,7 @@ static void set_up_state(const triage_policy_engine *engine, connection_state *s
     if (triage_address_in_networks(&connection->server, engine->internal, engine->internal_count))
         state->flags |= STATE_SERVER_INTERNAL;
     for (guint r = 0; r < engine->rule_count && r < CACHED_RULES; r++) {
-        if (connection_criteria_hold(engine->rules[r], state, connection))
+        if (connection_criteria_hold(engine, r, state, connection))
             state->connection_matches |= G_GUINT64_CONSTANT(1) << r;
     }
 }
@@ -494,7 +581,7 @@ static guint confirming_evidence(triage_policy_engine *engine, const connection_
         guint t = g_array_index(twins, guint, i);
         const triage_compiled_rule *twin = engine->rules[t];
         gboolean holds = t < CACHED_RULES ? ((state->connection_matches >> t) & 1) != 0
-                                          : connection_criteria_hold(twin, state, connection);
+                                          : connection_criteria_hold(engine, t, state, connection);
         if (!holds)
             continue;
         if (twin->payload_bit >= 0 && !(signatures & (G_GUINT64_CONSTANT(1) << twin->payload_bit)))
@@ -665,7 +752,7 @@ triage_policy_verdict triage_policy_engine_add_packet(triage_policy_engine *engi
     } else {
         for (guint r = CACHED_RULES; r < engine->rule_count && r <= last; r++) {
             const triage_compiled_rule *rule = engine->rules[r];
-            if (connection_criteria_hold(rule, state, connection) &&
+            if (connection_criteria_hold(engine, r, state, connection) &&
                 packet_criteria_hold(rule, signatures, layer_ids, layer_count, matched_filter_rules)) {
                 matched = r;
                 break;
