@@ -17,6 +17,7 @@
 #include "../tap/byte_hash.h"
 #include "../tap/connection_table.h"
 #include "../tap/percentile.h"
+#include "../tap/log_sketch.h"
 
 /* The order of the stats rows: the headline number first. */
 static const triage_leg statistics_order[] = {
@@ -65,6 +66,7 @@ typedef struct rtt_collection {
     guint64 anomalous;
     guint64 anomaly_kinds[TRIAGE_ANOMALY_KIND_COUNT]; /* connections per anomaly, by bit position */
     triage_duration_summary summaries[TRIAGE_LEG_COUNT];
+    triage_log_sketch *histograms[TRIAGE_LEG_COUNT]; /* the same times, bucketed */
     triage_capture_point_tally capture_points;
     GHashTable *servers;              /* server_summary, its own key */
     server_summary **ranked_servers;  /* by compare_servers */
@@ -321,6 +323,7 @@ static void summarise_leg(rtt_collection *collection, triage_handshake_engine *e
             || !triage_handshake_leg_value(handshake, leg, &value))
             continue;
         g_array_append_val(times, value);
+        triage_log_sketch_add(collection->histograms[leg], value);
         if (leg == TRIAGE_LEG_HANDSHAKE && triage_handshake_get_outcome(handshake) != TRIAGE_OUTCOME_NO_HANDSHAKE) {
             server_summary *server = server_of(collection, stream, handshake);
 
@@ -343,6 +346,8 @@ static void collection_init(rtt_collection *collection, triage_connection_table 
     memset(collection, 0, sizeof *collection);
     collection->connection_table = connections;
     collection->servers = g_hash_table_new_full(server_hash, server_equal, server_free, NULL);
+    for (guint leg = 0; leg < TRIAGE_LEG_COUNT; leg++)
+        collection->histograms[leg] = triage_log_sketch_new();
     ranked_list_init(&collection->slowest, top);
     ranked_list_init(&collection->longest_setup, top);
 }
@@ -350,6 +355,8 @@ static void collection_init(rtt_collection *collection, triage_connection_table 
 static void collection_clear(rtt_collection *collection)
 {
     g_free(collection->ranked_servers);
+    for (guint leg = 0; leg < TRIAGE_LEG_COUNT; leg++)
+        triage_log_sketch_free(collection->histograms[leg]);
     g_hash_table_destroy(collection->servers);
     g_array_free(collection->slowest.entries, TRUE);
     g_array_free(collection->longest_setup.entries, TRUE);
@@ -481,6 +488,47 @@ static triage_table *statistics_table(rtt_collection *collection)
     triage_table_add_footnote(table, "statistics, as is synack_ack after a SYN sent again after the SYN/ACK (the");
     triage_table_add_footnote(table, "client had not received it: the leg holds a loss), and connections whose");
     triage_table_add_footnote(table, "clock ran backwards or that opened simultaneously.  Percentiles are nearest-rank.");
+    return table;
+}
+
+/* The times of the statistics in logarithmic buckets (tap/log_sketch.h):
+ * the page draws its histograms and CDFs from them, and sketches of several
+ * captures add up bucket by bucket. */
+static triage_table *histogram_table(const rtt_collection *collection)
+{
+    triage_table *table = triage_table_new("histogram", "Handshake time histogram", TRIAGE_SHAPE_LIST);
+
+    triage_table_add_column(table, "time", "Time", TRIAGE_CELL_STRING);
+    triage_table_add_column(table, "bucket", "Bucket", TRIAGE_CELL_INTEGER);
+    triage_table_add_column(table, "above", "Above", TRIAGE_CELL_DURATION);
+    triage_table_add_column(table, "up_to", "Up to", TRIAGE_CELL_DURATION);
+    triage_table_add_column(table, "count", "Count", TRIAGE_CELL_INTEGER);
+    for (gsize i = 0; i < G_N_ELEMENTS(statistics_order); i++) {
+        triage_leg leg = statistics_order[i];
+        const triage_log_sketch *sketch = collection->histograms[leg];
+        guint bucket_count;
+        triage_log_bucket *buckets = triage_log_sketch_buckets(sketch, &bucket_count);
+
+        if (triage_log_sketch_zero_count(sketch) > 0) {
+            triage_table_begin_row(table);
+            triage_table_add_string(table, triage_leg_name(leg));
+            triage_table_add_null(table);
+            triage_table_add_null(table);
+            triage_table_add_duration(table, 0);
+            triage_table_add_integer(table, (gint64)triage_log_sketch_zero_count(sketch));
+        }
+        for (guint b = 0; b < bucket_count; b++) {
+            triage_table_begin_row(table);
+            triage_table_add_string(table, triage_leg_name(leg));
+            triage_table_add_integer(table, buckets[b].index);
+            triage_table_add_duration(table, triage_log_sketch_lower_bound(buckets[b].index));
+            triage_table_add_duration(table, triage_log_sketch_upper_bound(buckets[b].index));
+            triage_table_add_integer(table, (gint64)buckets[b].count);
+        }
+        g_free(buckets);
+    }
+    triage_table_add_footnote(table, "Bucket i holds the times t with g^(i-1) < t <= g^i nanoseconds, g = 1.01/0.99");
+    triage_table_add_footnote(table, "(1 % relative accuracy); the bucket without a number holds times of 0 or less.");
     return table;
 }
 
@@ -670,6 +718,7 @@ triage_report *triage_rtt_report_build(triage_handshake_engine *engine, triage_c
                             connections_table(&collection, triage_handshake_engine_untracked_connections(engine)));
     triage_report_add_table(report, anomalies_table(&collection));
     triage_report_add_table(report, statistics_table(&collection));
+    triage_report_add_table(report, histogram_table(&collection));
     triage_report_add_table(report, capture_point_table(&collection));
     triage_report_add_table(report, servers_table(&collection, top));
 
