@@ -185,9 +185,9 @@ extern const char *const triage_policy_carrier_protocols[];
 
 /* policy must outlive the engine.  internal: the networks "internal" means
  * in peers criteria (copied).  carrier_protocol_ids: layers that carry an
- * application rather than being one (eth, ip, tcp, udp, data, ...): in
- * allow-list mode a connection's application protocol is its highest layer
- * not in this list (copied).  max_connections bounds the per-connection
+ * application rather than being one (eth, ip, tcp, udp, data, ...): a
+ * connection's application protocol is its highest layer not in this list
+ * (copied), judged in allow-list mode and counted by the protocol overview.  max_connections bounds the per-connection
  * state (0 = no bound); beyond it packets are judged as without connection. */
 triage_policy_engine *triage_policy_engine_new(const triage_policy *policy, gboolean allowlist,
                                                const triage_network *internal, guint internal_count,
@@ -246,7 +246,7 @@ typedef struct triage_policy_outcome {
     gboolean carried_payload;    /* any packet with transport payload */
     guint evidence;              /* triage_evidence the decision rests on */
     gboolean port_only;          /* needed confirmation and never got it */
-    int application_protocol;    /* allow-list mode only; -1 when unknown */
+    int application_protocol;    /* -1 when unknown (no payload seen) */
 } triage_policy_outcome;
 
 /* FALSE when the engine holds nothing for this connection index. */

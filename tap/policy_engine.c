@@ -261,8 +261,9 @@ triage_policy_engine *triage_policy_engine_new(const triage_policy *policy, gboo
     find_confirmers(engine);
     engine->states = g_array_new(FALSE, TRUE, sizeof(connection_state));
     engine->details = g_array_new(FALSE, TRUE, sizeof(connection_details));
-    if (allowlist)
-        engine->applications = g_array_new(FALSE, TRUE, sizeof(gint32));
+    /* Every connection's application protocol: the allow-list judges it and
+     * the destinations report's protocol overview counts it. */
+    engine->applications = g_array_new(FALSE, TRUE, sizeof(gint32));
     engine->connectionless = g_new0(triage_policy_outcome, engine->rule_count + 1);
     engine->rule_matched = g_new0(gboolean, engine->rule_count + 1);
     triage_policy_engine_reset(engine);
@@ -549,7 +550,7 @@ static void note_payload(triage_policy_engine *engine, connection_state *state, 
         state->flags |= direction;
         read_first_payload(engine, state, packet);
     }
-    if (engine->allowlist && !(state->flags & STATE_APPLICATION_FINAL))
+    if (!(state->flags & STATE_APPLICATION_FINAL))
         note_application(engine, state, index, layer_ids, layer_count);
 }
 

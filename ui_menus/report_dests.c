@@ -8,6 +8,8 @@
  */
 #include "report_dests.h"
 
+#include <string.h>
+
 static const char *sort_word(triage_sort sort)
 {
     switch (sort) {
@@ -202,6 +204,184 @@ static triage_table *totals_table(const triage_destinations *destinations, triag
     return table;
 }
 
+/* The values of a hash table, to sort (GLib 2.74 has no
+ * g_hash_table_get_values_as_ptr_array). */
+static GPtrArray *values_of(GHashTable *table)
+{
+    GPtrArray *values = g_ptr_array_sized_new(g_hash_table_size(table));
+    GHashTableIter iter;
+    gpointer value;
+    g_hash_table_iter_init(&iter, table);
+    while (g_hash_table_iter_next(&iter, NULL, &value))
+        g_ptr_array_add(values, value);
+    return values;
+}
+
+/* ---- Protocol overview ------------------------------------------------------ */
+
+typedef struct protocol_row {
+    char *protocol; /* NULL: no application seen */
+    guint8 transport;
+    guint64 connections;
+    guint64 packets;
+    guint64 bytes;
+} protocol_row;
+
+static void protocol_row_free(gpointer data)
+{
+    protocol_row *row = data;
+    g_free(row->protocol);
+    g_free(row);
+}
+
+static int compare_protocol_rows(gconstpointer a, gconstpointer b)
+{
+    const protocol_row *left = *(protocol_row *const *)a, *right = *(protocol_row *const *)b;
+    if (left->bytes != right->bytes)
+        return left->bytes > right->bytes ? -1 : 1;
+    if (left->transport != right->transport)
+        return left->transport < right->transport ? -1 : 1;
+    /* null (no application) last among equals */
+    if ((left->protocol == NULL) != (right->protocol == NULL))
+        return left->protocol == NULL ? 1 : -1;
+    return left->protocol != NULL ? strcmp(left->protocol, right->protocol) : 0;
+}
+
+static triage_table *protocols_table(triage_connection_table *connections, const triage_dests_callbacks *callbacks)
+{
+    triage_table *table = triage_table_new("protocols", "Protocols (per connection)", TRIAGE_SHAPE_LIST);
+    GHashTable *rows = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, protocol_row_free);
+    guint32 count = triage_connection_table_count(connections);
+
+    triage_table_add_column(table, "transport", "Transport", TRIAGE_CELL_STRING);
+    triage_table_add_column(table, "protocol", "Application", TRIAGE_CELL_STRING);
+    triage_table_add_column(table, "connections", "Connections", TRIAGE_CELL_INTEGER);
+    triage_table_add_column(table, "packets", "Packets", TRIAGE_CELL_INTEGER);
+    triage_table_add_column(table, "bytes", "Bytes", TRIAGE_CELL_INTEGER);
+    for (guint32 index = 0; index < count; index++) {
+        const triage_connection *connection = triage_connection_table_get(connections, index);
+        if (connection == NULL
+            || (callbacks->is_selected != NULL && !callbacks->is_selected(index, callbacks->selection_data)))
+            continue;
+        const char *protocol = callbacks->application_protocol != NULL
+                                   ? callbacks->application_protocol(connection, callbacks->user_data)
+                                   : NULL;
+        /* "6/tls", "17/" (no application): one row per transport and protocol */
+        char *key = g_strdup_printf("%u/%s", connection->transport, protocol != NULL ? protocol : "");
+        protocol_row *row = g_hash_table_lookup(rows, key);
+        if (row == NULL) {
+            row = g_new0(protocol_row, 1);
+            row->protocol = g_strdup(protocol);
+            row->transport = connection->transport;
+            g_hash_table_insert(rows, key, row);
+        } else {
+            g_free(key);
+        }
+        row->connections++;
+        row->packets += connection->packets_to_server + connection->packets_to_client;
+        row->bytes += connection->bytes_to_server + connection->bytes_to_client;
+    }
+    GPtrArray *order = values_of(rows);
+    g_ptr_array_sort(order, compare_protocol_rows);
+    for (guint i = 0; i < order->len; i++) {
+        const protocol_row *row = g_ptr_array_index(order, i);
+        triage_table_begin_row(table);
+        add_transport_cell(table, row->transport, callbacks);
+        triage_table_add_string(table, row->protocol);
+        triage_table_add_integer(table, (gint64)row->connections);
+        triage_table_add_integer(table, (gint64)row->packets);
+        triage_table_add_integer(table, (gint64)row->bytes);
+    }
+    g_ptr_array_free(order, TRUE);
+    g_hash_table_destroy(rows);
+    triage_table_add_footnote(table, "Application: the highest protocol layer of the connection's payload that is "
+                                     "not a carrier (TLS, not TCP); empty when no payload was seen.");
+    return table;
+}
+
+/* ---- Countries -------------------------------------------------------------- */
+
+typedef struct country_row {
+    char *country; /* NULL: unknown */
+    guint64 destinations;
+    guint64 connections;
+    guint64 bytes_to;
+    guint64 bytes_from;
+} country_row;
+
+static void country_row_free(gpointer data)
+{
+    country_row *row = data;
+    g_free(row->country);
+    g_free(row);
+}
+
+static int compare_country_rows(gconstpointer a, gconstpointer b)
+{
+    const country_row *left = *(country_row *const *)a, *right = *(country_row *const *)b;
+    guint64 left_bytes = left->bytes_to + left->bytes_from, right_bytes = right->bytes_to + right->bytes_from;
+    if (left_bytes != right_bytes)
+        return left_bytes > right_bytes ? -1 : 1;
+    if ((left->country == NULL) != (right->country == NULL))
+        return left->country == NULL ? 1 : -1;
+    return left->country != NULL ? strcmp(left->country, right->country) : 0;
+}
+
+static triage_table *countries_table(const triage_destinations *destinations,
+                                     const triage_dests_callbacks *callbacks)
+{
+    triage_table *table = triage_table_new("countries", "Countries", TRIAGE_SHAPE_LIST);
+    GHashTable *rows = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, country_row_free);
+    guint count = triage_destinations_count(destinations);
+    gboolean any_country = FALSE;
+
+    triage_table_add_column(table, "country", "Country", TRIAGE_CELL_STRING);
+    triage_table_add_column(table, "destinations", "Destinations", TRIAGE_CELL_INTEGER);
+    triage_table_add_column(table, "connections", "Connections", TRIAGE_CELL_INTEGER);
+    triage_table_add_column(table, "bytes_to", "Bytes to", TRIAGE_CELL_INTEGER);
+    triage_table_add_column(table, "bytes_from", "Bytes from", TRIAGE_CELL_INTEGER);
+    for (guint rank = 0; rank < count && callbacks->geo != NULL; rank++) {
+        const triage_destination *destination = triage_destinations_get(destinations, rank);
+        const char *country = NULL, *asn = NULL;
+        if (!callbacks->geo(&destination->address, &country, &asn, callbacks->user_data))
+            country = NULL;
+        any_country |= country != NULL;
+        /* "" cannot be a country code: it stands for unknown */
+        const char *key = country != NULL ? country : "";
+        country_row *row = g_hash_table_lookup(rows, key);
+        if (row == NULL) {
+            row = g_new0(country_row, 1);
+            row->country = g_strdup(country);
+            g_hash_table_insert(rows, g_strdup(key), row);
+        }
+        row->destinations++;
+        row->connections += destination->traffic.connections;
+        row->bytes_to += destination->traffic.bytes_to;
+        row->bytes_from += destination->traffic.bytes_from;
+    }
+    if (any_country) {
+        GPtrArray *order = values_of(rows);
+        g_ptr_array_sort(order, compare_country_rows);
+        for (guint i = 0; i < order->len; i++) {
+            const country_row *row = g_ptr_array_index(order, i);
+            triage_table_begin_row(table);
+            triage_table_add_string(table, row->country);
+            triage_table_add_integer(table, (gint64)row->destinations);
+            triage_table_add_integer(table, (gint64)row->connections);
+            triage_table_add_integer(table, (gint64)row->bytes_to);
+            triage_table_add_integer(table, (gint64)row->bytes_from);
+        }
+        g_ptr_array_free(order, TRUE);
+        triage_table_add_footnote(table, "Every destination, shown above or not; an empty country: private "
+                                         "addresses and addresses the MaxMind databases do not know.");
+    } else {
+        triage_table_add_footnote(table, "No destination has a country: no MaxMind database is configured, "
+                                         "or none knows these addresses.");
+    }
+    g_hash_table_destroy(rows);
+    return table;
+}
+
 triage_report *triage_dests_report_build(triage_connection_table *table, const triage_network *internal,
                                          guint internal_count, triage_sort sort, guint top, const char *filter,
                                          const triage_dests_callbacks *callbacks, guint64 packets,
@@ -218,6 +398,8 @@ triage_report *triage_dests_report_build(triage_connection_table *table, const t
     triage_report_set_capture(report, packets, first, last);
     triage_report_add_table(report, destinations_table(destinations, sort, top, callbacks));
     triage_report_add_table(report, totals_table(destinations, table));
+    triage_report_add_table(report, protocols_table(table, callbacks));
+    triage_report_add_table(report, countries_table(destinations, callbacks));
     triage_destinations_free(destinations);
     return report;
 }

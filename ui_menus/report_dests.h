@@ -11,12 +11,22 @@
  *                         the selected connections, plus the connections and
  *                         packets the table could not store (over its bound;
  *                         these are not subject to the filter)
+ *   protocols     LIST    the protocol overview: selected connections grouped
+ *                         by transport and application protocol (the highest
+ *                         layer that is not a carrier, as the allow-list
+ *                         judges it; null when no payload was seen), with
+ *                         their packets and bytes; most bytes first, every row
+ *   countries     LIST    every selected destination grouped by the country
+ *                         MaxMind gives (country null: not known to the
+ *                         databases, private addresses included); empty when
+ *                         no destination has a country; most bytes first
  *
  * Beyond the keys DESIGN §5 requires, a destination row has "ports_total"
  * (its port rows before the top N cut) so JSON and CSV readers can tell a
  * cut list from a complete one.  Other IP protocols appear as rows with
  * transport "icmp", "gre", … and port, service null.  top = 0 shows every
- * row.  Callbacks are asked only about the rows shown.
+ * row.  Callbacks are asked only about the rows shown, except geo (every
+ * destination, for countries) and application_protocol (every connection).
  */
 #ifndef TRIAGE_REPORT_DESTS_H
 #define TRIAGE_REPORT_DESTS_H
@@ -38,6 +48,9 @@ typedef struct triage_dests_callbacks {
     /* The policy rule the responder port triggers, or NULL (port 0 for
      * protocols without ports). */
     const char *(*policy_rule)(guint8 transport, guint16 port, void *user_data);
+    /* The connection's application protocol by filter name ("tls"), or NULL
+     * when none is known. */
+    const char *(*application_protocol)(const triage_connection *connection, void *user_data);
     /* Which connections count (by connection index); NULL = all. */
     triage_connection_selected_fn is_selected;
     void *selection_data; /* for is_selected */

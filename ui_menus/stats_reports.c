@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <epan/packet.h>
+#include <epan/epan.h>
 #include <epan/addr_resolv.h>
 #include <epan/ipproto.h>
 #include <epan/maxmind_db.h>
@@ -23,6 +24,7 @@ void triage_report_context_init(triage_report_context *context, guint top, triag
                                 void *stream_selection)
 {
     context->top = top;
+    context->dests_top = top;
     context->sort = sort;
     context->filter = filter;
     context->connection_selected = connection_selected;
@@ -72,10 +74,10 @@ static gboolean set_contains(guint32 key, void *user_data)
     return g_hash_table_contains((GHashTable *)user_data, GUINT_TO_POINTER(key + 1));
 }
 
-void triage_write_reports(FILE *out, guint reports, triage_format format, guint top, triage_sort sort,
+void triage_write_reports(FILE *out, guint reports, triage_format format, guint top, guint dests_top, triage_sort sort,
                           const char *filter, const triage_selection *selection)
 {
-    triage_report *built[3];
+    triage_report *built[3] = {NULL};
     guint count = 0;
     triage_report_context context;
     gboolean filtering = selection && selection->connections;
@@ -83,12 +85,15 @@ void triage_write_reports(FILE *out, guint reports, triage_format format, guint 
     triage_report_context_init(&context, top, sort, filter, filtering ? set_contains : NULL,
                                filtering ? selection->connections : NULL, filtering ? set_contains : NULL,
                                filtering ? selection->streams : NULL);
+    context.dests_top = dests_top;
     if (reports & TRIAGE_REPORT_RTT)
         built[count++] = triage_build_rtt_report(&context);
     if (reports & TRIAGE_REPORT_POLICY)
         built[count++] = triage_build_policy_report(&context);
     if (reports & TRIAGE_REPORT_DESTS)
         built[count++] = triage_build_dests_report(&context);
+    for (guint i = 0; i < count; i++)
+        triage_report_set_wireshark_version(built[i], epan_get_version());
     triage_reports_write(out, format, built, count, TRIAGE_VERSION);
     for (guint i = 0; i < count; i++)
         triage_report_free(built[i]);
@@ -216,12 +221,24 @@ static const char *policy_rule_for_port(guint8 transport, guint16 port, void *us
     return policy ? triage_policy_rule_for_port(policy, transport, port) : NULL;
 }
 
+static const char *application_protocol(const triage_connection *connection, void *user_data _U_)
+{
+    const triage_policy_engine *engine = triage_glue_policy_engine();
+    triage_policy_outcome outcome;
+
+    if (engine == NULL || !triage_policy_engine_connection_outcome(engine, connection->index, &outcome)
+        || outcome.application_protocol < 0)
+        return NULL;
+    return proto_get_protocol_filter_name(outcome.application_protocol);
+}
+
 triage_report *triage_build_dests_report(const triage_report_context *context)
 {
     const triage_glue_settings *settings = triage_glue_current_settings();
     geo_state geo_lookups;
     triage_dests_callbacks callbacks;
 
+    triage_glue_flush();
     geo_lookups.configured = maxmind_configured();
     geo_lookups.deadline = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
 
@@ -230,11 +247,12 @@ triage_report *triage_build_dests_report(const triage_report_context *context)
     callbacks.transport_name = transport_name;
     callbacks.geo = geo;
     callbacks.policy_rule = policy_rule_for_port;
+    callbacks.application_protocol = application_protocol;
     callbacks.is_selected = context->connection_selected;
     callbacks.selection_data = context->connection_selection;
     callbacks.user_data = &geo_lookups;
     return triage_dests_report_build(triage_glue_connections(), settings->internal_networks,
-                                     settings->internal_network_count, context->sort, context->top,
+                                     settings->internal_network_count, context->sort, context->dests_top,
                                      context->filter, &callbacks, triage_glue_packet_count(),
                                      triage_glue_first_time(), triage_glue_last_time());
 }

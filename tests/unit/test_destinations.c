@@ -507,7 +507,8 @@ static void test_report_contract(void)
     const triage_table *ports = triage_table_cell(destinations, 0, column_index(destinations, "ports"))->as.table;
     assert_keys(ports, port_keys);
     g_assert_cmpuint(triage_table_row_count(ports), ==, 1);
-    g_assert_cmpuint(fake.geo_calls, ==, 1);
+    /* geo: once for the row shown, once per destination (4) for countries */
+    g_assert_cmpuint(fake.geo_calls, ==, 5);
     g_assert_cmpuint(fake.service_calls, ==, 1);
     g_assert_cmpuint(fake.policy_calls, ==, 1);
     g_assert_cmpstr(triage_table_cell(destinations, 0, column_index(destinations, "asn"))->as.string, ==,
@@ -517,6 +518,40 @@ static void test_report_contract(void)
     g_assert_cmpint(triage_table_cell(totals, 0, column_index(totals, "bytes"))->as.integer, ==, 8220);
     g_assert_cmpstr(g_ptr_array_index(destinations->footnotes, 0), ==, "3 more destinations not shown.");
     g_assert_cmpstr(g_ptr_array_index(ports->footnotes, 0), ==, "1 more port not shown.");
+
+    /* Countries, by hand from basic.case: 93.184.216.34 (US) has c0-c3,
+     * 4688 bytes to and 1648 from; the three others are unknown, with the
+     * rest of the 8220 bytes (1884) in 4 connections. */
+    const triage_table *countries = report_table(report, "countries");
+    g_assert_cmpuint(triage_table_row_count(countries), ==, 2);
+    g_assert_cmpstr(triage_table_cell(countries, 0, column_index(countries, "country"))->as.string, ==, "US");
+    g_assert_cmpint(triage_table_cell(countries, 0, column_index(countries, "destinations"))->as.integer, ==, 1);
+    g_assert_cmpint(triage_table_cell(countries, 0, column_index(countries, "connections"))->as.integer, ==, 4);
+    g_assert_cmpint(triage_table_cell(countries, 0, column_index(countries, "bytes_to"))->as.integer, ==, 4688);
+    g_assert_cmpint(triage_table_cell(countries, 0, column_index(countries, "bytes_from"))->as.integer, ==, 1648);
+    g_assert_true(triage_cell_is_null(triage_table_cell(countries, 1, column_index(countries, "country"))));
+    g_assert_cmpint(triage_table_cell(countries, 1, column_index(countries, "destinations"))->as.integer, ==, 3);
+    g_assert_cmpint(triage_table_cell(countries, 1, column_index(countries, "connections"))->as.integer, ==, 4);
+    g_assert_cmpint(triage_table_cell(countries, 1, column_index(countries, "bytes_to"))->as.integer
+                        + triage_table_cell(countries, 1, column_index(countries, "bytes_from"))->as.integer,
+                    ==, 1884);
+
+    /* Protocols without an application callback: one row per transport.
+     * udp c3 3900 + c7 1400; tcp c0 2214, c1 148, c2 74, c4 214, c5 74;
+     * icmp c6 196. */
+    const triage_table *protocols = report_table(report, "protocols");
+    static const struct { const char *transport; gint64 connections, bytes; } expected[] = {
+        {"udp", 2, 5300}, {"tcp", 5, 2724}, {"icmp", 1, 196}};
+    g_assert_cmpuint(triage_table_row_count(protocols), ==, G_N_ELEMENTS(expected));
+    for (guint i = 0; i < G_N_ELEMENTS(expected); i++) {
+        g_assert_cmpstr(triage_table_cell(protocols, i, column_index(protocols, "transport"))->as.string, ==,
+                        expected[i].transport);
+        g_assert_true(triage_cell_is_null(triage_table_cell(protocols, i, column_index(protocols, "protocol"))));
+        g_assert_cmpint(triage_table_cell(protocols, i, column_index(protocols, "connections"))->as.integer, ==,
+                        expected[i].connections);
+        g_assert_cmpint(triage_table_cell(protocols, i, column_index(protocols, "bytes"))->as.integer, ==,
+                        expected[i].bytes);
+    }
     triage_report_free(report);
 
     /* Every row: the ICMP row has neither port nor service, but may have a
