@@ -47,6 +47,7 @@ static const named_value format_names[] = {
     {"text", TRIAGE_FORMAT_TEXT},
     {"csv", TRIAGE_FORMAT_CSV},
     {"json", TRIAGE_FORMAT_JSON},
+    {"html", TRIAGE_FORMAT_HTML},
 };
 
 static const named_value sort_names[] = {
@@ -114,7 +115,7 @@ static char *apply_option(const char *word, triage_options *options, guint *seen
         if (look_up(format_names, G_N_ELEMENTS(format_names), value, &parsed))
             options->format = (triage_format)parsed;
         else
-            error = g_strdup_printf("%s: not one of text, csv, json", word);
+            error = g_strdup_printf("%s: not one of text, csv, json, html", word);
     } else if (strcmp(key, "sort") == 0) {
         option = OPTION_SORT;
         if (!(options->reports & TRIAGE_REPORT_DESTS))
@@ -155,6 +156,7 @@ static void set_defaults(triage_options *options)
     options->reports = TRIAGE_REPORT_ALL;
     options->format = TRIAGE_FORMAT_TEXT;
     options->top = TRIAGE_DEFAULT_TOP;
+    options->dests_top = TRIAGE_DEFAULT_TOP;
     options->sort = TRIAGE_SORT_CONNECTIONS;
     options->filter = NULL;
 }
@@ -193,14 +195,23 @@ static char *parse_words(const char *rest, triage_options *options)
             return error;
         if (is_filter) {
             options->filter = g_strstrip(g_strdup(word_start));
-            return NULL;
+            break;
         }
         if (!is_empty)
             report_allowed = FALSE;
         if (comma == NULL)
-            return NULL;
+            break;
         word_start = comma + 1;
     }
+    /* A page sorts and filters in the browser: it gets every row up to a
+     * cap unless top is given. */
+    if (options->format == TRIAGE_FORMAT_HTML && !(seen & OPTION_TOP)) {
+        options->top = TRIAGE_HTML_DEFAULT_TOP;
+        options->dests_top = TRIAGE_HTML_DEFAULT_DESTS_TOP;
+    } else {
+        options->dests_top = options->top;
+    }
+    return NULL;
 }
 
 gboolean triage_options_parse(const char *argument, triage_options *out, char **error_out)

@@ -30,11 +30,20 @@ enum {
 
 #define TRIAGE_DEFAULT_TOP 10
 #define TRIAGE_MAX_TOP 1000000
+/* format=html without top: every destination up to this many (the page
+ * sorts and filters them in the browser, so ten rows would prove nothing),
+ * and this many rows in the other ranked tables (servers, slowest
+ * handshakes, ...), which the page shows as they come.  They keep the page
+ * within about 1 MB. */
+#define TRIAGE_HTML_DEFAULT_DESTS_TOP 1000
+#define TRIAGE_HTML_DEFAULT_TOP 100
 
 typedef struct triage_options {
     guint reports;        /* TRIAGE_REPORT_* bits */
     triage_format format;
     guint top;            /* rows in ranked tables */
+    guint dests_top;      /* rows of the destinations table: top, unless
+                           * format=html chose its own default */
     triage_sort sort;     /* dests only */
     char *filter;         /* NULL when none; g_free it */
 } triage_options;

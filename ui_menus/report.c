@@ -9,7 +9,7 @@
 
 /* Names the writers use themselves: the report's own JSON members, the CSV
  * capture table, and "table", which starts every CSV header row. */
-static const char *const reserved_table_names[] = {"report", "filter", "capture", "table"};
+static const char *const reserved_table_names[] = {"report", "filter", "wireshark", "capture", "table"};
 
 static void cell_clear(triage_cell *cell)
 {
@@ -307,6 +307,7 @@ void triage_report_free(triage_report *report)
     g_free(report->name);
     g_free(report->title);
     g_free(report->filter);
+    g_free(report->wireshark_version);
     g_free(report);
 }
 
@@ -317,6 +318,13 @@ void triage_report_set_capture(triage_report *report, guint64 packets, triage_ti
     report->packets = packets;
     report->first = first;
     report->last = last;
+}
+
+void triage_report_set_wireshark_version(triage_report *report, const char *version)
+{
+    g_return_if_fail(report != NULL);
+    g_free(report->wireshark_version);
+    report->wireshark_version = g_strdup(version);
 }
 
 void triage_report_add_table(triage_report *report, triage_table *table)
@@ -356,6 +364,13 @@ void triage_reports_write(FILE *out, triage_format format, triage_report *const 
     case TRIAGE_FORMAT_JSON:
         triage_write_json(out, reports, count, version);
         break;
+    case TRIAGE_FORMAT_HTML: {
+        GString *page = g_string_new(NULL);
+        triage_append_html(page, reports, count, version);
+        fwrite(page->str, 1, page->len, out);
+        g_string_free(page, TRUE);
+        break;
+    }
     default:
         g_critical("unknown report format %d", (int)format);
         break;

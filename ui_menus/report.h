@@ -44,6 +44,9 @@
  * is written "" to tell it from null).  The layouts themselves are described
  * atop report_text.c and report_csv.c.
  *
+ * HTML (report_html.c) embeds the JSON document in a page whose script draws
+ * it, so it shows exactly the JSON's numbers.
+ *
  * Builder mistakes (a cell of the wrong type, too many cells, a second row
  * in a RECORD) are reported with g_critical(), which GLib tests make fatal:
  * they are bugs, not data.  Missing cells render as null.
@@ -61,6 +64,7 @@ typedef enum {
     TRIAGE_FORMAT_TEXT,
     TRIAGE_FORMAT_CSV,
     TRIAGE_FORMAT_JSON,
+    TRIAGE_FORMAT_HTML, /* one self-contained page around the JSON document */
 } triage_format;
 
 typedef enum {
@@ -121,10 +125,13 @@ void triage_report_free(triage_report *report);
 void triage_report_set_capture(triage_report *report, guint64 packets, triage_time first,
                                triage_time last);
 void triage_report_add_table(triage_report *report, triage_table *table); /* takes ownership */
+/* The Wireshark version the report was made with, shown in JSON as the
+ * report's "wireshark" member and in the HTML header; NULL = not known. */
+void triage_report_set_wireshark_version(triage_report *report, const char *version);
 
 /* Renders several reports as one document: JSON prints the single
  * {"schema":1,...,"reports":[...]} object of DESIGN §5, CSV one stream,
- * text one block per report. */
+ * text one block per report, HTML one page. */
 void triage_reports_write(FILE *out, triage_format format, triage_report *const *reports,
                           guint count, const char *version);
 

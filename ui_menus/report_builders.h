@@ -16,6 +16,7 @@ typedef gboolean (*triage_key_selected_fn)(guint32 key, void *user_data);
 
 typedef struct triage_report_context {
     guint top;
+    guint dests_top; /* the destinations table's rows; top by default */
     triage_sort sort;
     const char *filter;
     triage_key_selected_fn connection_selected; /* NULL = every connection */
@@ -45,7 +46,7 @@ void triage_selection_add_last_frame(triage_selection *selection);
 
 /* Builds the reports named by TRIAGE_REPORT_* bits and writes them as one
  * document. */
-void triage_write_reports(FILE *out, guint reports, triage_format format, guint top, triage_sort sort,
+void triage_write_reports(FILE *out, guint reports, triage_format format, guint top, guint dests_top, triage_sort sort,
                           const char *filter, const triage_selection *selection);
 
 triage_report *triage_build_rtt_report(const triage_report_context *context);

@@ -10,63 +10,63 @@
 
 #define JSON_SCHEMA_VERSION 1
 
-static void write_indent(FILE *out, guint depth)
+static void write_indent(GString *out, guint depth)
 {
     for (guint i = 0; i < depth; i++)
-        fputs("  ", out);
+        g_string_append(out, "  ");
 }
 
 /* RFC 8259: quote and backslash escaped, every control character as \u00XX,
  * invalid UTF-8 replaced (a JSON text must be UTF-8). */
-static void write_string(FILE *out, const char *text)
+static void write_string(GString *out, const char *text)
 {
     GString *valid = g_string_new(NULL);
     triage_append_valid_utf8(valid, text);
-    fputc('"', out);
+    g_string_append_c(out, '"');
     for (const char *c = valid->str; *c != '\0'; c++) {
         guchar byte = (guchar)*c;
         if (byte == '"' || byte == '\\')
-            fprintf(out, "\\%c", byte);
+            g_string_append_printf(out, "\\%c", byte);
         else if (byte < 0x20 || byte == 0x7f)
-            fprintf(out, "\\u%04x", byte);
+            g_string_append_printf(out, "\\u%04x", byte);
         else
-            fputc(byte, out);
+            g_string_append_c(out, byte);
     }
-    fputc('"', out);
+    g_string_append_c(out, '"');
     g_string_free(valid, TRUE);
 }
 
 /* Objects and arrays are written member by member; the separator before a
  * member depends on whether it is the first. */
-static void begin_member(FILE *out, gboolean *first, guint depth)
+static void begin_member(GString *out, gboolean *first, guint depth)
 {
-    fputs(*first ? "\n" : ",\n", out);
+    g_string_append(out, *first ? "\n" : ",\n");
     *first = FALSE;
     write_indent(out, depth);
 }
 
-static void end_container(FILE *out, gboolean empty, guint depth, char closing)
+static void end_container(GString *out, gboolean empty, guint depth, char closing)
 {
     if (!empty) {
-        fputc('\n', out);
+        g_string_append_c(out, '\n');
         write_indent(out, depth);
     }
-    fputc(closing, out);
+    g_string_append_c(out, closing);
 }
 
-static void write_key(FILE *out, gboolean *first, guint depth, const char *key)
+static void write_key(GString *out, gboolean *first, guint depth, const char *key)
 {
     begin_member(out, first, depth);
     write_string(out, key);
-    fputs(": ", out);
+    g_string_append(out, ": ");
 }
 
-static void write_table(FILE *out, const triage_table *table, guint depth);
+static void write_table(GString *out, const triage_table *table, guint depth);
 
-static void write_cell(FILE *out, const triage_cell *cell, guint depth)
+static void write_cell(GString *out, const triage_cell *cell, guint depth)
 {
     if (triage_cell_is_null(cell)) {
-        fputs("null", out);
+        g_string_append(out, "null");
         return;
     }
     switch (cell->type) {
@@ -83,10 +83,10 @@ static void write_cell(FILE *out, const triage_cell *cell, guint depth)
     }
     case TRIAGE_CELL_INTEGER_LIST:
         /* Short lists of numbers read best on one line: [12, 13, 14]. */
-        fputc('[', out);
+        g_string_append_c(out, '[');
         for (guint i = 0; i < cell->as.list.count; i++)
-            fprintf(out, "%s%" G_GINT64_FORMAT, i > 0 ? ", " : "", cell->as.list.values[i]);
-        fputc(']', out);
+            g_string_append_printf(out, "%s%" G_GINT64_FORMAT, i > 0 ? ", " : "", cell->as.list.values[i]);
+        g_string_append_c(out, ']');
         break;
     case TRIAGE_CELL_TABLE:
         write_table(out, cell->as.table, depth);
@@ -96,7 +96,7 @@ static void write_cell(FILE *out, const triage_cell *cell, guint depth)
          * already valid JSON in their machine form. */
         GString *text = g_string_new(NULL);
         triage_cell_append_machine_text(text, cell);
-        fputs(text->str, out);
+        g_string_append(out, text->str);
         g_string_free(text, TRUE);
         break;
     }
@@ -105,11 +105,11 @@ static void write_cell(FILE *out, const triage_cell *cell, guint depth)
 
 /* One row as an object of columns first_column.. (KEYED rows leave out the
  * key, which is already the member name). */
-static void write_row_object(FILE *out, const triage_table *table, guint row, guint first_column,
+static void write_row_object(GString *out, const triage_table *table, guint row, guint first_column,
                              guint depth)
 {
     gboolean first = TRUE;
-    fputc('{', out);
+    g_string_append_c(out, '{');
     for (guint column = first_column; column < triage_table_column_count(table); column++) {
         write_key(out, &first, depth + 1, triage_table_column(table, column)->key);
         write_cell(out, triage_table_cell(table, row, column), depth + 1);
@@ -117,10 +117,10 @@ static void write_row_object(FILE *out, const triage_table *table, guint row, gu
     end_container(out, first, depth, '}');
 }
 
-static void write_list(FILE *out, const triage_table *table, guint depth)
+static void write_list(GString *out, const triage_table *table, guint depth)
 {
     gboolean first = TRUE;
-    fputc('[', out);
+    g_string_append_c(out, '[');
     for (guint row = 0; row < table->row_count; row++) {
         begin_member(out, &first, depth + 1);
         write_row_object(out, table, row, 0, depth + 1);
@@ -128,11 +128,11 @@ static void write_list(FILE *out, const triage_table *table, guint depth)
     end_container(out, first, depth, ']');
 }
 
-static void write_keyed(FILE *out, const triage_table *table, guint depth)
+static void write_keyed(GString *out, const triage_table *table, guint depth)
 {
     gboolean first = TRUE;
     GString *key = g_string_new(NULL);
-    fputc('{', out);
+    g_string_append_c(out, '{');
     for (guint row = 0; row < table->row_count; row++) {
         g_string_truncate(key, 0);
         triage_cell_append_machine_text(key, triage_table_cell(table, row, 0));
@@ -143,10 +143,10 @@ static void write_keyed(FILE *out, const triage_table *table, guint depth)
     g_string_free(key, TRUE);
 }
 
-static void write_values(FILE *out, const triage_table *table, guint depth)
+static void write_values(GString *out, const triage_table *table, guint depth)
 {
     gboolean first = TRUE;
-    fputc('[', out);
+    g_string_append_c(out, '[');
     for (guint row = 0; row < table->row_count; row++) {
         begin_member(out, &first, depth + 1);
         write_cell(out, triage_table_cell(table, row, 0), depth + 1);
@@ -154,7 +154,7 @@ static void write_values(FILE *out, const triage_table *table, guint depth)
     end_container(out, first, depth, ']');
 }
 
-static void write_table(FILE *out, const triage_table *table, guint depth)
+static void write_table(GString *out, const triage_table *table, guint depth)
 {
     switch (table->shape) {
     case TRIAGE_SHAPE_LIST:
@@ -162,7 +162,7 @@ static void write_table(FILE *out, const triage_table *table, guint depth)
         break;
     case TRIAGE_SHAPE_RECORD:
         if (table->row_count == 0)
-            fputs("null", out);
+            g_string_append(out, "null");
         else
             write_row_object(out, table, 0, 0, depth);
         break;
@@ -178,23 +178,23 @@ static void write_table(FILE *out, const triage_table *table, guint depth)
     }
 }
 
-static void write_time_or_null(FILE *out, gboolean known, triage_time time)
+static void write_time_or_null(GString *out, gboolean known, triage_time time)
 {
     char text[TRIAGE_TIME_STRING_SIZE];
     if (!known) {
-        fputs("null", out);
+        g_string_append(out, "null");
         return;
     }
     triage_format_timestamp(time, text, sizeof text);
     write_string(out, text);
 }
 
-static void write_capture(FILE *out, const triage_report *report, guint depth)
+static void write_capture(GString *out, const triage_report *report, guint depth)
 {
     gboolean first = TRUE;
-    fputc('{', out);
+    g_string_append_c(out, '{');
     write_key(out, &first, depth + 1, "packets");
-    fprintf(out, "%" G_GUINT64_FORMAT, report->packets);
+    g_string_append_printf(out, "%" G_GUINT64_FORMAT, report->packets);
     write_key(out, &first, depth + 1, "first");
     write_time_or_null(out, report->packets > 0, report->first);
     write_key(out, &first, depth + 1, "last");
@@ -202,17 +202,21 @@ static void write_capture(FILE *out, const triage_report *report, guint depth)
     end_container(out, first, depth, '}');
 }
 
-static void write_report(FILE *out, const triage_report *report, guint depth)
+static void write_report(GString *out, const triage_report *report, guint depth)
 {
     gboolean first = TRUE;
-    fputc('{', out);
+    g_string_append_c(out, '{');
     write_key(out, &first, depth + 1, "report");
     write_string(out, report->name);
     write_key(out, &first, depth + 1, "filter");
     if (report->filter != NULL)
         write_string(out, report->filter);
     else
-        fputs("null", out);
+        g_string_append(out, "null");
+    if (report->wireshark_version != NULL) {
+        write_key(out, &first, depth + 1, "wireshark");
+        write_string(out, report->wireshark_version);
+    }
     write_key(out, &first, depth + 1, "capture");
     write_capture(out, report, depth + 1);
     for (guint i = 0; i < report->tables->len; i++) {
@@ -223,27 +227,35 @@ static void write_report(FILE *out, const triage_report *report, guint depth)
     end_container(out, first, depth, '}');
 }
 
-void triage_write_json(FILE *out, triage_report *const *reports, guint count, const char *version)
+void triage_append_json(GString *out, triage_report *const *reports, guint count, const char *version)
 {
     gboolean first = TRUE;
-    fputc('{', out);
+    g_string_append_c(out, '{');
     write_key(out, &first, 1, "schema");
-    fprintf(out, "%d", JSON_SCHEMA_VERSION);
+    g_string_append_printf(out, "%d", JSON_SCHEMA_VERSION);
     write_key(out, &first, 1, "tool");
     write_string(out, "capture-triage");
     write_key(out, &first, 1, "version");
     if (version != NULL)
         write_string(out, version);
     else
-        fputs("null", out);
+        g_string_append(out, "null");
     write_key(out, &first, 1, "reports");
     gboolean first_report = TRUE;
-    fputc('[', out);
+    g_string_append_c(out, '[');
     for (guint i = 0; i < count; i++) {
         begin_member(out, &first_report, 2);
         write_report(out, reports[i], 2);
     }
     end_container(out, first_report, 1, ']');
     end_container(out, first, 0, '}');
-    fputc('\n', out);
+    g_string_append_c(out, '\n');
+}
+
+void triage_write_json(FILE *out, triage_report *const *reports, guint count, const char *version)
+{
+    GString *document = g_string_new(NULL);
+    triage_append_json(document, reports, count, version);
+    fwrite(document->str, 1, document->len, out);
+    g_string_free(document, TRUE);
 }

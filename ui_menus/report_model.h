@@ -46,6 +46,7 @@ struct triage_report {
     char *name;
     char *title;
     char *filter; /* NULL when none */
+    char *wireshark_version; /* NULL when not known */
     guint64 packets;
     triage_time first;
     triage_time last;
@@ -75,5 +76,8 @@ void triage_append_printable(GString *out, const char *text);
 void triage_write_text(FILE *out, triage_report *const *reports, guint count);
 void triage_write_csv(FILE *out, triage_report *const *reports, guint count);
 void triage_write_json(FILE *out, triage_report *const *reports, guint count, const char *version);
+/* The JSON document appended to a string (the HTML page embeds it). */
+void triage_append_json(GString *out, triage_report *const *reports, guint count, const char *version);
+void triage_append_html(GString *out, triage_report *const *reports, guint count, const char *version);
 
 #endif

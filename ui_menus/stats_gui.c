@@ -38,7 +38,7 @@ static char *render(gui_report *report, triage_format format)
     char *text = NULL;
     size_t length = 0;
     FILE *stream = open_memstream(&text, &length);
-    triage_write_reports(stream, report->reports, format, TRIAGE_DEFAULT_TOP, TRIAGE_SORT_CONNECTIONS,
+    triage_write_reports(stream, report->reports, format, TRIAGE_DEFAULT_TOP, TRIAGE_DEFAULT_TOP, TRIAGE_SORT_CONNECTIONS,
                          report->filter, report->filter ? &report->selection : NULL);
     fclose(stream);
     return text;

@@ -19,7 +19,7 @@ static void check_parse(const char *argument)
         FUZZ_ASSERT(error == NULL);
         FUZZ_ASSERT(options.reports != 0 && (options.reports & ~(guint)TRIAGE_REPORT_ALL) == 0);
         FUZZ_ASSERT(options.top >= 1 && options.top <= TRIAGE_MAX_TOP);
-        FUZZ_ASSERT(options.format <= TRIAGE_FORMAT_JSON);
+        FUZZ_ASSERT(options.format <= TRIAGE_FORMAT_HTML);
         FUZZ_ASSERT(options.sort <= TRIAGE_SORT_PACKETS);
         /* sort is refused unless the dests report is asked for. */
         FUZZ_ASSERT(options.sort == TRIAGE_SORT_CONNECTIONS || (options.reports & TRIAGE_REPORT_DESTS));

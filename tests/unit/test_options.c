@@ -7,7 +7,8 @@
  *
  * EXPECTED is either "error: SENTENCE" (the exact error message) or the
  * parsed options in the canonical form this file prints:
- *   reports=rtt,policy,dests format=text top=10 sort=connections[ filter=TEXT]
+ *   reports=rtt,policy,dests format=text top=10[ dests_top=N] sort=connections[ filter=TEXT]
+ * (dests_top= only when it differs from top, as format=html makes it)
  * (no filter= when there is no filter).  Blank lines and lines starting with
  * '#' are skipped.  Adding a case is adding a line.
  */
@@ -20,7 +21,7 @@ typedef struct option_case {
     char *expected;
 } option_case;
 
-static const char *const format_words[] = {"text", "csv", "json"};
+static const char *const format_words[] = {"text", "csv", "json", "html"};
 static const char *const sort_words[] = {"connections", "bytes", "packets"};
 
 static char *describe(const triage_options *options)
@@ -37,8 +38,10 @@ static char *describe(const triage_options *options)
     }
     if (options->reports & TRIAGE_REPORT_DESTS)
         g_string_append_printf(text, "%sdests", separator);
-    g_string_append_printf(text, " format=%s top=%u sort=%s", format_words[options->format],
-                           options->top, sort_words[options->sort]);
+    g_string_append_printf(text, " format=%s top=%u", format_words[options->format], options->top);
+    if (options->dests_top != options->top)
+        g_string_append_printf(text, " dests_top=%u", options->dests_top);
+    g_string_append_printf(text, " sort=%s", sort_words[options->sort]);
     if (options->filter != NULL)
         g_string_append_printf(text, " filter=%s", options->filter);
     return g_string_free(text, FALSE);
