@@ -10,14 +10,18 @@
  * direction, severities), flat in Statistics like the built-in entries.
  * "Set filter…" selects connections as the -z FILTER does (a connection
  * counts if any of its packets matches), "Copy" puts the report on the
- * clipboard, "Copy as JSON" the JSON document.
+ * clipboard, "Copy as JSON" the JSON document, "Open visual report" the
+ * HTML page in the browser.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <epan/packet.h>
 #include <epan/tap.h>
 #include <epan/funnel.h>
 #include <epan/stat_groups.h>
+#include <errno.h>
+#include <glib/gstdio.h>
 
 #include "triage_compat.h"
 #include "triage_plugin.h"
@@ -127,6 +131,59 @@ static TRIAGE_FUNNEL_BUTTON_RETURN copy_json(funnel_text_window_t *window _U_, v
     return TRUE;
 }
 
+/* ---- Open visual report --------------------------------------------------
+ * The page goes to a private temporary folder and stays there until
+ * Wireshark exits: the browser may read it long after the click, and a page
+ * a user saved elsewhere is theirs to keep. */
+static char *visual_report_folder;
+static GPtrArray *visual_report_files; /* char *, paths to remove at exit */
+
+static void remove_visual_reports(void)
+{
+    for (guint i = 0; visual_report_files && i < visual_report_files->len; i++)
+        g_remove(g_ptr_array_index(visual_report_files, i));
+    if (visual_report_folder)
+        g_rmdir(visual_report_folder);
+}
+
+static TRIAGE_FUNNEL_BUTTON_RETURN open_visual_report(funnel_text_window_t *window _U_, void *data)
+{
+    gui_report *report = data;
+    const funnel_ops_t *ops = funnel_get_funnel_ops();
+    GError *error = NULL;
+    char *path;
+    FILE *out;
+
+    if (!visual_report_folder) {
+        visual_report_folder = g_dir_make_tmp("capture-triage-XXXXXX", &error);
+        if (!visual_report_folder) {
+            ops->set_text(report->window, error->message);
+            g_error_free(error);
+            return TRUE;
+        }
+        visual_report_files = g_ptr_array_new_with_free_func(g_free);
+        atexit(remove_visual_reports);
+    }
+    path = g_strdup_printf("%s" G_DIR_SEPARATOR_S "report-%u.html", visual_report_folder,
+                           visual_report_files->len + 1);
+    out = fopen(path, "w");
+    if (!out) {
+        char *message = g_strdup_printf("Cannot write %s: %s\n", path, g_strerror(errno));
+        ops->set_text(report->window, message);
+        g_free(message);
+        g_free(path);
+        return TRUE;
+    }
+    /* the page's own row caps, as -z triage,format=html gives them */
+    triage_write_reports(out, report->reports, TRIAGE_FORMAT_HTML, TRIAGE_HTML_DEFAULT_TOP,
+                         TRIAGE_HTML_DEFAULT_DESTS_TOP, TRIAGE_SORT_CONNECTIONS, report->filter,
+                         report->filter ? &report->selection : NULL);
+    fclose(out);
+    g_ptr_array_add(visual_report_files, path);
+    ops->browser_open_data_file(path);
+    return TRUE;
+}
+
 static void filter_entered(gchar **values, void *data)
 {
     gui_report *report = data;
@@ -202,6 +259,7 @@ static void open_report(gpointer data)
     add_button(report->window, "Set filter…", ask_filter, report);
     add_button(report->window, "Copy", copy_text, report);
     add_button(report->window, "Copy as JSON", copy_json, report);
+    add_button(report->window, "Open visual report", open_visual_report, report);
     ops->set_text(report->window, "Computing…");
     /* Qt ignores funnel_register_menu()'s retap flag: read the packets
      * again ourselves, and our draw callback fills the window. */
