@@ -71,6 +71,7 @@ CONFIGURATIONS = {
     "B0-": ("B0 -q without the plugin", False, ["-q"]),
     "B0+": ("B0 -q with the plugin", True, ["-q"]),
     "C": ("C  -z triage (all three reports)", True, ["-q", "-z", "triage"]),
+    "C-html": ("C  -z triage,format=html (the page, its default row cap)", True, ["-q", "-z", "triage,format=html"]),
     "D-rtt": ("D  -z triage,rtt", True, ["-q", "-z", "triage,rtt"]),
     "D-policy": ("D  -z triage,policy", True, ["-q", "-z", "triage,policy"]),
     "D-dests": ("D  -z triage,dests", True, ["-q", "-z", "triage,dests"]),
@@ -94,6 +95,7 @@ PLAN = {
     "policy-1m": ("bench-1m", ["A", "D-policy", "E-phs"], 11),
     "bench-1m": ("bench-1m", ["A", "C", "D-rtt", "D-policy", "D-dests",
                               "E-phs", "E-dests", "E-dests6", "E-dests46", "E-conv", "E-irtt"], 0),
+    "html-1m": ("bench-1m", ["A", "C", "C-html"], 0),
     "bench-5m": ("bench-5m", ["A", "B", "C"], 0),
     "conn-1m": ("conn-1m", ["B", "C"], 0),
     "dests-50k": ("dests-50k", ["A", "D-dests", "E-dests46"], 0),
@@ -103,8 +105,8 @@ PLAN = {
 
 # Instruction counts: one run each (they repeat to 0.1 %), on this capture.
 INSTRUCTION_CAPTURE = "bench-100k"
-INSTRUCTION_KEYS = ["A", "B", "B-off", "B0-", "B0+", "C", "D-rtt", "D-policy", "D-dests", "E-phs", "E-dests46",
-                    "E-irtt"]
+INSTRUCTION_KEYS = ["A", "B", "B-off", "B0-", "B0+", "C", "C-html", "D-rtt", "D-policy", "D-dests", "E-phs",
+                    "E-dests46", "E-irtt"]
 
 LIMITS = {
     "idle": 1.05,           # B / A
@@ -113,6 +115,9 @@ LIMITS = {
     "bytes_per_connection": 200,
     "five_million": 5.5,    # C(5 M) / C(1 M)
     "linear": 1.10,         # growth of D-dests beyond the floor's growth
+    "html": 1.10,           # C-html / A
+    "page_bytes": 1000000,  # the page of bench-1m at its default row cap
+    "render_ms": 1000,      # navigationStart -> performance.mark('charts-drawn'), median of 5
 }
 
 
@@ -371,6 +376,8 @@ def verdicts(results, spreads, instructions, connections):
                   (report, builtin))
     ratio_row("cheaper than the built-in: dests vs dests,tree + ipv6_dests,tree (50 k destinations)",
               cpu("dests-50k", "D-dests"), cpu("dests-50k", "E-dests46"), 1.0)
+    ratio_row("HTML page: C-html / A (1 M packets)", cpu("html-1m", "C-html"), cpu("html-1m", "A"),
+              LIMITS["html"], ("C-html", "A"))
     ratio_row("5 M packets / 1 M packets, C", cpu("bench-5m", "C"), cpu("bench-1m", "C"),
               LIMITS["five_million"], fmt="{:.2f}")
     if "conn-1m" in results and {"B", "C"} <= set(results["conn-1m"]):
@@ -389,6 +396,31 @@ def verdicts(results, spreads, instructions, connections):
                      "yes" if value <= LIMITS["linear"] else "**no**"))
         ratio_row("triage,dests / A (500 k destinations)", large["D-dests"][1], large["A"][1], LIMITS["one_report"])
     return rows
+
+
+def measure_page(sandbox, capture, runs):
+    """The HTML page of a capture at its default row cap: its size, and the
+    median time headless chromium takes from navigationStart to the page's
+    performance.mark('charts-drawn') over `runs` fresh loads (the browser
+    started once, before).  Returns verdict rows."""
+    sys.path.insert(0, os.path.join(SOURCE_DIR, "tests", "html"))
+    import test_html  # noqa: E402  (npm ci of its lock file, and the page driver)
+    page = os.path.join(sandbox.root, "bench-page.html")
+    with open(page, "wb") as out:
+        subprocess.run(sandbox.command(True, ["-r", capture, "-q", "-z", "triage,format=html"]), stdout=out,
+                       check=True, cwd="/")
+    size = os.path.getsize(page)
+    seen = test_html.drive(page, "--no-actions", "--render-runs", str(runs))
+    render = statistics.median(seen["renderRuns"])
+    print(f"  page {size:,} bytes; render {', '.join(f'{ms:.0f}' for ms in seen['renderRuns'])} ms", flush=True)
+    runs_text = ", ".join(f"{ms:.0f}" for ms in seen["renderRuns"])
+    return [
+        ("HTML page of bench-1m (default row cap): size", f"{size:,} bytes", "—", "—",
+         f"≤ {LIMITS['page_bytes']:,} bytes", "yes" if size <= LIMITS["page_bytes"] else "**no**"),
+        (f"HTML page of bench-1m: navigationStart → charts drawn, median of {runs} loads in headless "
+         f"chromium ({runs_text} ms)", f"{render:.0f} ms", f"{min(seen['renderRuns']):.0f} ms", "—",
+         f"< {LIMITS['render_ms']} ms", "yes" if render < LIMITS["render_ms"] else "**no**"),
+    ]
 
 
 def instruction_table(instructions):
@@ -532,6 +564,9 @@ def main():
             instructions = {key: instructions[key] for key in INSTRUCTION_KEYS}
         connections = int(CAPTURES["conn-1m"][1][CAPTURES["conn-1m"][1].index("--connections") + 1])
         rows = verdicts(results, spreads, instructions, connections)
+        if "html-1m" in names:
+            print("html-1m: the page in headless chromium", flush=True)
+            rows += measure_page(sandbox, generate(capgen, captures_dir, "bench-1m", options.seed), 5)
         for name, values in results.items():
             print(f"\n{name}: {PLAN[name][0]}, {CAPTURES[PLAN[name][0]][0]}, {runs_of[name]} runs")
             print("\n".join(table(values, "A", spreads[name])))

@@ -116,8 +116,13 @@ async function main() {
 
     await page.goto(url, { waitUntil: 'load' });
     await page.waitForFunction(() => document.body.dataset.drawn === 'yes', null, { timeout: 20000 });
-    result.dom = await page.evaluate(readPage);
     result.renderMs = await page.evaluate(() => performance.getEntriesByName('charts-drawn')[0].startTime);
+    result.firstDestinations = await page.$$eval('#destinations tbody tr', (rows) => rows.length);
+    // every destination, to compare with the JSON
+    if (await page.$('#show-all-destinations:not([hidden])'))
+        await page.click('#show-all-destinations');
+    result.dom = await page.evaluate(readPage);
+    result.marks = await page.evaluate(() => performance.getEntriesByType('mark').map((m) => [m.name, Math.round(m.startTime)]));
 
     if (options.actions && result.dom.destinations.length > 1) {
         // Sorting: bytes to, descending on the first click.
@@ -126,7 +131,7 @@ async function main() {
         // Filtering: as you type.
         const word = result.dom.destinations[result.dom.destinations.length - 1].address;
         await page.fill('.filter-row input', word);
-        result.filter = { word, shown: await page.$$eval('#destinations tbody tr:not([hidden])', (rows) => rows.map((r) => r.dataset.address)) };
+        result.filter = { word, shown: await page.$$eval('#destinations tbody tr', (rows) => rows.map((r) => r.dataset.address)) };
         await page.fill('.filter-row input', '');
     }
 

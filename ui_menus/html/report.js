@@ -16,6 +16,7 @@
 
 (function () {
     const SVG_NS = 'http://www.w3.org/2000/svg';
+    performance.mark('script-start');
     const documentData = JSON.parse(document.getElementById('triage-data').textContent);
     const worldMap = JSON.parse(document.getElementById('triage-world-map').textContent);
     const page = document.getElementById('page');
@@ -152,6 +153,17 @@
         table.classList.add('nested');
         const details = element('details', { open: rows.length <= 5 ? '' : null },
             element('summary', null, `${humanize(key)} (${formatInteger(rows.length)})`), table);
+        return details;
+    }
+
+    // A folded part whose content is made when it is first opened (or
+    // printed): the page draws fast whatever the folded tables hold.
+    function lazyDetails(summary, build, attributes) {
+        const details = element('details', attributes || null, element('summary', null, summary));
+        details.addEventListener('toggle', () => {
+            if (details.open && details.children.length === 1)
+                details.append(build());
+        });
         return details;
     }
 
@@ -489,8 +501,8 @@
         section.append(genericTable(report, 'servers', servers));
         section.append(genericTable(report, 'slowest', report.slowest));
         section.append(genericTable(report, 'longest_setup', report.longest_setup));
-        const data = element('details', { class: 'no-print' }, element('summary', null, 'Histogram buckets (data)'), genericTable(report, 'histogram', buckets));
-        section.append(data);
+        section.append(lazyDetails(`Histogram buckets (data, ${formatInteger(buckets.length)} rows)`,
+            () => genericTable(report, 'histogram', buckets), { class: 'no-print' }));
     }
 
     function serverChart(servers) {
@@ -645,7 +657,11 @@
         }
         table.append(element('thead', null, head));
         const body = element('tbody');
-        for (const row of rows) {
+        table.append(body);
+        // A row's DOM is made when it is first shown.
+        const rowElement = (row) => {
+            if (row.__tr)
+                return row.__tr;
             const tr = element('tr', { 'data-address': row.address });
             for (const key of columns) {
                 const value = row[key];
@@ -658,46 +674,48 @@
                     const cell = element('td', { 'data-key': 'ports' });
                     const ports = value || [];
                     cell.append(element('span', { class: 'ports-inline' }, portsText(ports.slice(0, 4)) + (ports.length > 4 ? ` +${ports.length - 4}` : '')));
-                    if (ports.length) {
-                        const details = element('details', null, element('summary', null, `${ports.length} port${ports.length === 1 ? '' : 's'}`));
-                        details.addEventListener('toggle', () => {
-                            if (details.open && details.children.length === 1)
-                                details.append(dataTable(ports, { durations: false, name: 'ports' }));
-                        }, { once: false });
-                        cell.append(details);
-                    }
+                    if (ports.length)
+                        cell.append(lazyDetails(`${ports.length} port${ports.length === 1 ? '' : 's'}`,
+                            () => dataTable(ports, { durations: false, name: 'ports' })));
                     tr.append(cell);
                 } else {
                     tr.append(valueCell(key, value, { durations: false }));
                 }
             }
-            row.__search = [row.address, row.direction, row.country, row.asn, portsText(row.ports)].join(' ').toLowerCase();
             Object.defineProperty(row, '__tr', { value: tr, configurable: true });
-            body.append(tr);
-        }
-        table.append(body);
-        let order = rows;
+            return tr;
+        };
+        for (const row of rows)
+            row.__search = [row.address, row.direction, row.country, row.asn, portsText(row.ports)].join(' ').toLowerCase();
+        // Sorting and filtering work on every row; the first PAGE_ROWS
+        // matches are shown until "Show all" is pressed (or the page printed).
+        const PAGE_ROWS = 200;
+        let order = rows, limit = PAGE_ROWS;
+        const more = element('button', { type: 'button', class: 'toggle', id: 'show-all-destinations' });
         const apply = () => {
             const words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
-            let shown = 0;
-            const fragment = document.createDocumentFragment();
-            for (const row of order) {
-                const match = words.every((w) => row.__search.includes(w));
-                row.__tr.hidden = !match;
-                shown += match;
-                fragment.append(row.__tr);
-            }
-            body.replaceChildren(fragment);
-            counter.textContent = `${formatInteger(shown)} of ${formatInteger(rows.length)} shown` +
+            const matches = words.length ? order.filter((row) => words.every((w) => row.__search.includes(w))) : order;
+            const shown = matches.slice(0, limit);
+            body.replaceChildren(...shown.map(rowElement));
+            counter.textContent = `${formatInteger(matches.length)} of ${formatInteger(rows.length)} match` +
+                (shown.length < matches.length ? `, the first ${formatInteger(shown.length)} shown` : '') +
                 (totals.destinations > rows.length ? ` (${formatInteger(totals.destinations - rows.length)} more in the capture, beyond the row cap)` : '');
-            counter.setAttribute('data-shown', shown);
+            counter.setAttribute('data-shown', shown.length);
+            more.hidden = shown.length >= matches.length;
+            more.textContent = `Show all ${formatInteger(matches.length)}`;
         };
+        more.addEventListener('click', () => {
+            limit = Infinity;
+            apply();
+        });
+        window.addEventListener('beforeprint', () => more.click());
         makeSortable(table, rows, columns, (sorted) => {
             order = sorted;
             apply();
         });
         input.addEventListener('input', apply);
         apply();
+        wrapper.querySelector('.filter-row').append(more);
         wrapper.append(element('div', { class: 'scroll' }, table));
         wrapper.append(element('p', { class: 'note' }, 'A destination is the responder of a connection; "to" counts towards it. Bars: bytes to (solid) and from (hatched), on one scale. Click a heading to sort; type to filter.'));
         return wrapper;
@@ -789,6 +807,7 @@
                     section.append(genericTable(report, key, value));
             }
             page.append(section);
+            performance.mark('drawn-' + report.report);
         }
         page.append(element('p', { class: 'footnote' }, 'Made by Capture Triage from the JSON document embedded in this page (schema ' + documentData.schema + '). ' + worldMap.source + '.'));
     }
