@@ -62,7 +62,25 @@ function ring(indexes) {
     return points;
 }
 
-function ringPath(points) {
+// A ring that crosses the antimeridian (Chukotka, Fiji) would be drawn with
+// a stroke across the whole map: unwrap its longitudes instead, so it runs
+// past an edge of the map, where the SVG viewport clips it.
+function unwrap(points) {
+    let shift = 0;
+    return points.map((p, i) => {
+        if (i > 0) {
+            const step = p[0] - points[i - 1][0];
+            if (step > WIDTH / 2)
+                shift -= WIDTH;
+            else if (step < -WIDTH / 2)
+                shift += WIDTH;
+        }
+        return [Math.round((p[0] + shift) * 10) / 10, p[1]];
+    });
+}
+
+function ringPath(raw) {
+    const points = unwrap(raw);
     const kept = points.filter((p, i) => i === 0 || p[0] !== points[i - 1][0] || p[1] !== points[i - 1][1]);
     if (kept.length < 3)
         return '';

@@ -48,6 +48,11 @@ def shown_duration(seconds):
     return f"{seconds * 1000:.3f} ms"
 
 
+def keep_screenshot(source, name):
+    """Into docs/screenshots, reduced to 64 colours like the GUI test's."""
+    subprocess.run(["convert", source, "-colors", "64", os.path.join(SCREENSHOTS, name)], check=True)
+
+
 def node_modules():
     """npm ci of tests/html/package-lock.json into NODE_DIR, once."""
     if not shutil.which("node") or not shutil.which("npm") or not os.path.exists(CHROMIUM):
@@ -247,7 +252,7 @@ class HtmlReport(SandboxTestCase):
             # the map's picture comes from the MaxMind test below
             for name in os.listdir(shots):
                 if name != "html-map.png":
-                    shutil.copy(os.path.join(shots, name), os.path.join(SCREENSHOTS, name))
+                    keep_screenshot(os.path.join(shots, name), name)
 
     def test_many_outcomes(self):
         """The generator's mixed capture: every outcome, several servers, DNS."""
@@ -290,13 +295,13 @@ class HtmlReport(SandboxTestCase):
         dom = self.assert_page_equals_json(document, seen)
         self.assertEqual({code: shape["bytes"] for code, shape in dom["map"].items()}, truth)
         if os.environ.get("TRIAGE_UPDATE_SCREENSHOTS"):
-            shutil.copy(os.path.join(shots, "html-map.png"), os.path.join(SCREENSHOTS, "html-map.png"))
+            keep_screenshot(os.path.join(shots, "html-map.png"), "html-map.png")
         self.assertEqual(dom["mapUnknown"]["value"], unknown)
         share = 100 * unknown / (unknown + sum(truth.values()))
         self.assertIn(f"{share:.1f} %", dom["mapUnknown"]["text"])
         # the largest country is drawn darkest
         darkest = max(truth, key=truth.get)
-        self.assertEqual(dom["map"][darkest]["fill"], "#262626")
+        self.assertEqual(dom["map"][darkest]["fill"], "#1c1c1c")
 
     def test_absurd_top(self):
         document, page, path = self.run_pair(LAB, json_top=1000000, html_top=1000000)

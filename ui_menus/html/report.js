@@ -723,7 +723,7 @@
 
     // Grey levels for the map, lightest to darkest, with the legend showing
     // the byte range of each.
-    const MAP_SHADES = ['#e0e0e0', '#b8b8b8', '#8c8c8c', '#5a5a5a', '#262626'];
+    const MAP_SHADES = ['#c4c4c4', '#9c9c9c', '#747474', '#4c4c4c', '#1c1c1c'];
 
     function countryMap(countries, totals) {
         const block = element('div', { class: 'map-block' });
@@ -775,8 +775,8 @@
         side.append(element('p', { id: 'map-unknown', 'data-value': unknown ? bytesOf(unknown) : 0 },
             `Without a country (private addresses, or unknown to the databases): ${share(unknown ? bytesOf(unknown) : 0)} of bytes` +
             (unknown ? `, ${formatInteger(unknown.destinations)} destinations.` : '.')));
-        const top = known.slice(0, 10).map((c) => ({ country: c.country, bytes: bytesOf(c), share: share(bytesOf(c)), connections: c.connections, destinations: c.destinations }));
-        side.append(dataTable(top, { durations: false, name: 'top-countries', headings: { share: 'Share of bytes' } }));
+        const top = known.slice(0, 10).map((c) => ({ country: c.country, bytes: bytesOf(c), share: share(bytesOf(c)), connections: c.connections }));
+        side.append(dataTable(top, { durations: false, name: 'top-countries', headings: { share: 'Share', connections: 'Conn.' } }));
         if (missing.length)
             side.append(element('p', { class: 'note' }, `Not on the map (too small at this scale): ${missing.map((c) => c.country).join(', ')}.`));
         block.append(element('div', { class: 'map-layout' }, element('div', null, svg, legend), side));
