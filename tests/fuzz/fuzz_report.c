@@ -168,7 +168,8 @@ static void check_rendering(triage_format format, triage_report *const *reports,
     FUZZ_ASSERT(fclose(out) == 0);
     const char *problem = format == TRIAGE_FORMAT_JSON ? fuzz_check_json(output, length)
                           : format == TRIAGE_FORMAT_CSV ? fuzz_check_csv(output, length)
-                                                        : fuzz_check_text(output, length);
+                          : format == TRIAGE_FORMAT_HTML ? fuzz_check_html(output, length)
+                                                         : fuzz_check_text(output, length);
     if (problem != NULL) {
         fprintf(stderr, "%s\n--- output ---\n%.*s\n--- end ---\n", problem, (int)length, output);
         abort();
@@ -212,7 +213,7 @@ int LLVMFuzzerTestOneInput(const guint8 *data, size_t size)
     }
     char *version = next_string(&recipe);
 
-    for (guint format = TRIAGE_FORMAT_TEXT; format <= TRIAGE_FORMAT_JSON; format++)
+    for (guint format = TRIAGE_FORMAT_TEXT; format <= TRIAGE_FORMAT_HTML; format++)
         check_rendering(format, reports, count, version);
 
     g_free(version);

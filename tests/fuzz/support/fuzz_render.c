@@ -22,12 +22,13 @@ static char *render(triage_format format, triage_report *const *reports, guint c
 char *fuzz_render_checked(triage_report *const *reports, guint count)
 {
     char *json = NULL;
-    for (triage_format format = TRIAGE_FORMAT_TEXT; format <= TRIAGE_FORMAT_JSON; format++) {
+    for (triage_format format = TRIAGE_FORMAT_TEXT; format <= TRIAGE_FORMAT_HTML; format++) {
         size_t length = 0;
         char *output = render(format, reports, count, &length);
         const char *problem = format == TRIAGE_FORMAT_JSON ? fuzz_check_json(output, length)
                               : format == TRIAGE_FORMAT_CSV ? fuzz_check_csv(output, length)
-                                                            : fuzz_check_text(output, length);
+                              : format == TRIAGE_FORMAT_HTML ? fuzz_check_html(output, length)
+                                                             : fuzz_check_text(output, length);
         if (problem != NULL) {
             fprintf(stderr, "%s\n--- output ---\n%.*s\n--- end ---\n", problem, (int)length, output);
             abort();

@@ -294,3 +294,36 @@ const char *fuzz_check_text(const char *text, gsize length)
         return "text: the last line does not end in \\n";
     return NULL;
 }
+
+/* --- HTML ------------------------------------------------------------------------ */
+
+static guint count_case_insensitive(const char *text, const char *needle)
+{
+    char *lower = g_ascii_strdown(text, -1);
+    guint count = 0;
+    for (const char *at = lower; (at = strstr(at, needle)) != NULL; at++)
+        count++;
+    g_free(lower);
+    return count;
+}
+
+const char *fuzz_check_html(const char *text, gsize length)
+{
+    static const char data_start[] = "<script type=\"application/json\" id=\"triage-data\">";
+    if (!g_utf8_validate(text, (gssize)length, NULL))
+        return "HTML: not valid UTF-8";
+    if (strlen(text) != length)
+        return "HTML: a NUL byte in the page";
+    if (count_case_insensitive(text, "<script") != 3 || count_case_insensitive(text, "</script") != 3)
+        return "HTML: a script element opened or closed by data";
+    if (strstr(text, "<!--") != NULL)
+        return "HTML: a comment opened by data";
+    const char *start = strstr(text, data_start);
+    if (start == NULL)
+        return "HTML: no data element";
+    start += sizeof data_start - 1;
+    const char *end = strstr(start, "</script>");
+    if (end == NULL)
+        return "HTML: data element not closed";
+    return fuzz_check_json(start, (gsize)(end - start));
+}

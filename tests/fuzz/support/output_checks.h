@@ -24,5 +24,9 @@ const char *fuzz_check_csv(const char *text, gsize length);
 /* Text output: valid UTF-8 with no control character but \n, no C1 control,
  * and no line ending in a space. */
 const char *fuzz_check_text(const char *text, gsize length);
+/* The HTML page: UTF-8, its three script elements each closed once (no
+ * captured string closes one or opens a comment), and the data element a
+ * valid JSON document. */
+const char *fuzz_check_html(const char *text, gsize length);
 
 #endif
