@@ -143,6 +143,8 @@ async function main() {
             if (node)
                 await node.screenshot({ path: path.join(options.screenshots, name) });
         }
+        // the top of the page, as it opens
+        await page.evaluate(() => window.scrollTo(0, 0));
         await page.screenshot({ path: path.join(options.screenshots, 'html-page.png'), clip: { x: 0, y: 0, width: 1280, height: 1000 } });
         // How the page prints: print stylesheet, in grey.
         await page.emulateMedia({ media: 'print' });
