@@ -73,12 +73,12 @@ def main():
             port = free_port()
             address = f"tcp://127.0.0.1:{port}"
             logs = tempfile.mkdtemp(prefix="dask-bench-")
+            environment = dict(os.environ, PYTHONPATH=FLEET_PACKAGE)
             scheduler = start(["dask-scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
-                              os.path.join(logs, "scheduler.log"))
+                              os.path.join(logs, "scheduler.log"), env=environment)
             workers = []
             try:
                 wait_for_port(port, scheduler, "dask-scheduler")
-                environment = dict(os.environ, PYTHONPATH=FLEET_PACKAGE)
                 workers = [start(["dask-worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
                                   "--host", "127.0.0.1"], os.path.join(logs, f"worker-{n}.log"), env=environment)
                            for n in range(cores)]

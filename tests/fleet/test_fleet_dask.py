@@ -40,11 +40,13 @@ class FleetOnDask(harness.SandboxTestCase):
         self.logs = tempfile.mkdtemp(prefix="dask-logs-")
         self.port = free_port()
         self.address = f"tcp://127.0.0.1:{self.port}"
-        self.scheduler = start(["dask-scheduler", "--host", "127.0.0.1", "--port", str(self.port), "--no-dashboard"],
-                               os.path.join(self.logs, "scheduler.log"))
-        wait_for_port(self.port, self.scheduler, "dask-scheduler")
-        # Workers import the task code from fleet/, as on any other host.
+        # The scheduler and the workers import the task code from fleet/, as
+        # on any other host: Dask from 2023 on unpickles tasks in the
+        # scheduler too.
         environment = dict(os.environ, PYTHONPATH=FLEET_PACKAGE)
+        self.scheduler = start(["dask-scheduler", "--host", "127.0.0.1", "--port", str(self.port), "--no-dashboard"],
+                               os.path.join(self.logs, "scheduler.log"), env=environment)
+        wait_for_port(self.port, self.scheduler, "dask-scheduler")
         self.workers = [start(["dask-worker", self.address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
                                "--host", "127.0.0.1", "--name", f"worker-{number}"],
                               os.path.join(self.logs, f"worker-{number}.log"), env=environment)
