@@ -345,5 +345,6 @@ void proto_reg_handoff_triage(void)
 {
     triage_glue_register_helper_taps();
     triage_register_gui_reports();
+    triage_register_gui_tables();
     triage_register_menus();
 }

@@ -46,6 +46,8 @@ GPtrArray *triage_policy_errors(void);     /* of triage_policy_error* */
 void triage_register_reports(void);
 /* ui_menus/stats_gui.c: Statistics › Capture Triage › … text windows */
 void triage_register_gui_reports(void);
+/* ui_menus/gui_table.c: Statistics › Capture Triage: … tables */
+void triage_register_gui_tables(void);
 /* ui_menus/menubar.c: the Capture Triage menu of one-click filters */
 void triage_register_menus(void);
 

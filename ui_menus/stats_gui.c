@@ -85,10 +85,10 @@ static void stop_listening(gui_report *report)
 
 static gboolean start_listening(gui_report *report, char **error)
 {
-    /* A tree makes the glue keep each frame's marks: a window opened first
-     * is the first dissection with tap data, and without the marks the
-     * triage.* display filters applied afterwards would match nothing. */
-    GString *tap_error = register_tap_listener("frame", report, report->filter, TL_REQUIRES_PROTO_TREE,
+    /* No tree: the GUI keeps each frame's marks anyway (packet-triage.c),
+     * and a tree for every frame would make the window slower to open than
+     * Wireshark's own statistics. */
+    GString *tap_error = register_tap_listener("frame", report, report->filter, TL_REQUIRES_NOTHING,
                                                gui_reset, gui_packet, gui_draw, NULL);
     if (tap_error) {
         *error = g_string_free(tap_error, FALSE);

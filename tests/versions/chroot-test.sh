@@ -50,9 +50,15 @@ root=$cache/$suite
 corpus=$(cd "${TRIAGE_CORPUS:-$repo/../shared/corpus}" 2>/dev/null && pwd || true)
 mirror=${TRIAGE_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
-# What the build and the tshark tests need: the same list CI installs on the
-# host (tools/debian-packages.txt), the GUI- and fuzz-only packages left out.
-packages=$(grep -v '^#' "$repo/tools/debian-packages.txt" | tr '\n' ' ')
+# What the build, the tshark tests and the GUI test need: the lists CI
+# installs on the host (tools/debian-*.txt), the fuzz- and sanitizer-only
+# packages left out (their names carry the compiler's version).
+packages=$( (grep -v '^#' "$repo/tools/debian-packages.txt"
+             grep -v '^#' "$repo/tools/debian-test-packages.txt" | grep -Ev '^(clang|libclang-rt-.*|valgrind)$') |
+           tr '\n' ' ')
+# The Qt GUI is the package "wireshark" from trixie on ("wireshark-qt" was
+# bookworm's name for it).
+[ "$suite" = bookworm ] || packages=${packages/wireshark-qt/wireshark}
 
 make_chroot() {
     echo "== $suite: debootstrap into $root (once; a few minutes)"
