@@ -29,6 +29,7 @@ MENU_KEYS = {"Statistics": "alt+s", "Analyze": "alt+a"}
 NOTHING_COPIED = "(nothing copied yet)"
 # Containers whose children are packets: walking them costs seconds.
 HUGE_CONTAINERS = {"Packet list"}
+TABLE_WINDOW_SIZE = ("1260", "600")
 
 
 # --- X: keyboard, mouse, windows, clipboard, screenshots ----------------------
@@ -188,6 +189,20 @@ def text_of(node):
 def extents(node):
     box = node.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
     return box.x, box.y, box.width, box.height
+
+
+def header_cell(view, column):
+    return view.queryTable().getColumnHeader(column)
+
+
+def read_table(view):
+    """A Qt item view's headings and rows, through the accessible table."""
+    view.clear_cache()
+    table = view.queryTable()
+    headings = [table.getColumnHeader(column).name for column in range(table.nColumns)]
+    rows = [[table.getAccessibleAt(row, column).name for column in range(table.nColumns)]
+            for row in range(table.nRows)]
+    return {"headings": headings, "rows": rows}
 
 
 def press(node):
@@ -361,6 +376,9 @@ class Session:
             try:
                 return top_level(self.application, title, timeout=20)
             except RuntimeError:
+                # shown, but not yet on the accessibility bus: wait, do not open a second one
+                if run("xdotool", "search", "--onlyvisible", "--name", title, check=False).strip():
+                    return top_level(self.application, title, timeout=60)
                 if attempt == 2:
                     raise
                 keys("Escape", "Escape")  # the menu, or what the stray key opened
@@ -395,6 +413,61 @@ class Session:
         wait_until(f"'{title}' to close", lambda: not run("xdotool", "search", "--onlyvisible", "--name", title,
                                                            check=False).strip())
         return observed
+
+    def table_dialog(self, table):
+        """Opens a statistics table, reads it, sorts it by a column, filters it."""
+        title = table["title"]
+        dialog = self.open_dialog(["Statistics", title], title)
+        x_window(title)
+        # within a 1280x800 screen, the size the README's screenshots show
+        # (a retried menu may have opened the dialog twice: every copy)
+        windows = run("xdotool", "search", "--onlyvisible", "--name", title, check=False).split()
+        for window in windows:
+            run("xdotool", "windowsize", window, *TABLE_WINDOW_SIZE, "windowmove", window, "10", "40")
+        window = windows[-1]
+        view = wait_until(f"the table of '{title}'", lambda: find(
+            dialog, lambda node: node.getRoleName() in ("tree table", "table", "tree")))
+        observed = {"initial": stable(f"the rows of '{title}'", lambda: read_table(view))}
+        if table.get("sort_by"):
+            header = observed["initial"]["headings"].index(table["sort_by"])
+            x, y, width, height = extents(header_cell(view, header))
+            click(x + width // 2, y + height // 2)
+            observed["sorted"] = stable(f"'{title}' sorted by {table['sort_by']}",
+                                        lambda: read_table(view))
+        time.sleep(0.3)
+        if table.get("screenshot"):
+            self.picture(table["screenshot"], screenshot(self.path("raw-" + table["screenshot"]), window))
+        if table.get("filter"):
+            entry = find(dialog, lambda node: node.getRoleName() == "text")
+            x, y, width, height = extents(entry)
+            click(x + width // 2, y + height // 2)
+            type_text(table["filter"])
+            before = observed["initial"]
+            press(find(dialog, named("push button", "Apply")))
+            observed["filtered"] = stable(f"'{title}' filtered", lambda: (lambda now: now if now != before
+                                                                           else None)(read_table(view)))
+        self.close_all(title)
+        wait_until(f"'{title}' to close", lambda: not run("xdotool", "search", "--onlyvisible", "--name", title,
+                                                           check=False).strip())
+        return observed
+
+    def close_all(self, title):
+        """Closes every dialog with this title: a retried menu may have opened two."""
+        for attempt in range(10):
+            self.application.clear_cache()
+            dialogs = [self.application.getChildAtIndex(index) for index in range(self.application.childCount)]
+            dialogs = [node for node in dialogs
+                       if node is not None and node.getRoleName() == "dialog" and title in node.name]
+            for dialog in dialogs:
+                press(find(dialog, named("push button", "Close")))
+            time.sleep(0.5)
+            windows = run("xdotool", "search", "--onlyvisible", "--name", title, check=False).split()
+            if not windows:
+                return
+            if attempt >= 3:  # not on the accessibility bus: Escape closes a dialog too
+                for window in windows:
+                    run("xdotool", "windowfocus", "--sync", window, check=False)
+                    run("xdotool", "key", "--window", window, "Escape", check=False)
 
     def connection_filter(self, dialog, text_widget, title, connection_filter):
         press(find(dialog, named("push button", "Set filter…")))
@@ -500,6 +573,8 @@ def main():
             session.step("statistics_menu", session.statistics_menu)
             for report in plan["reports"]:
                 session.step("report " + report["title"], session.report_window, report)
+            for table in plan.get("tables", []):
+                session.step("table " + table["title"], session.table_dialog, table)
             # before any display filter: with one, the I/O graph adds a graph of it
             session.step("io_graph", session.io_graph)
             session.step("one_click_filters", session.one_click_filters)

@@ -25,6 +25,7 @@ Wireshark log, screenshots of failed steps) is copied to DIR.
 Packages (Debian 12): wireshark-qt xvfb xdotool xclip imagemagick dbus
 at-spi2-core python3-pyatspi.
 """
+import datetime
 import json
 import os
 import select
@@ -53,6 +54,60 @@ REPORTS = (
     ("Capture Triage: Destinations and Ports", "triage,dests", "report-dests.png"),
     ("Capture Triage: All Reports", "triage", None),
 )
+# Statistics tables: title, the -z triage report and its table (and the
+# column of its nested table, shown flat), the top= it shows, its columns
+# (heading, JSON key, how the cell reads, taken from the parent row), the
+# column the test sorts by, a display filter typed into its filter box, and
+# its screenshot.
+NUMBER, SECONDS, TEXT, TIME, LIST = "number", "seconds", "text", "time", "list"
+HANDSHAKE_COLUMNS = (("Stream", "stream", NUMBER), ("Client", "client", TEXT),
+                     ("Client port", "client_port", NUMBER), ("Server", "server", TEXT),
+                     ("Server port", "server_port", NUMBER), ("Handshake (s)", "handshake", SECONDS),
+                     ("SYN to SYN/ACK (s)", "syn_synack", SECONDS), ("SYN/ACK to ACK (s)", "synack_ack", SECONDS),
+                     ("Setup (s)", "setup", SECONDS), ("SYN, SYN/ACK, ACK frames", "frames", LIST))
+TABLES = (
+    {"title": "Capture Triage: Handshake RTT per Server", "report": "rtt", "table": "servers", "top": 1000000,
+     "columns": (("Server", "address", TEXT), ("Port", "port", NUMBER), ("Connections", "connections", NUMBER),
+                 ("Completed", "completed", NUMBER), ("Failed", "failed", NUMBER),
+                 ("Capture point", "capture_point", TEXT), ("P50 (s)", "p50", SECONDS),
+                 ("P90 (s)", "p90", SECONDS), ("Max (s)", "max", SECONDS)),
+     "sort_by": "Max (s)", "filter": "tcp.port == 443", "screenshot": "table-rtt-servers.png"},
+    {"title": "Capture Triage: Slowest Handshakes", "report": "rtt", "table": "slowest", "top": 1000,
+     "columns": HANDSHAKE_COLUMNS, "sort_by": "Server", "screenshot": "table-rtt-slowest.png"},
+    {"title": "Capture Triage: Longest Connection Setups", "report": "rtt", "table": "longest_setup", "top": 1000,
+     "columns": HANDSHAKE_COLUMNS, "sort_by": "Setup (s)"},
+    {"title": "Capture Triage: Policy Findings per Rule", "report": "policy", "table": "findings", "top": 1000000,
+     "columns": (("Rule", "rule", TEXT), ("Severity", "severity", TEXT), ("Connections", "connections", NUMBER),
+                 ("Matched packets", "matched_packets", NUMBER), ("Packets", "packets", NUMBER),
+                 ("Bytes", "bytes", NUMBER), ("First frame", "first_frame", NUMBER),
+                 ("Last frame", "last_frame", NUMBER), ("First (UTC)", "first", TIME), ("Last (UTC)", "last", TIME),
+                 ("Message", "message", TEXT)),
+     "sort_by": "First frame", "filter": "ip.addr == 203.0.113.50", "screenshot": "table-policy-rules.png"},
+    {"title": "Capture Triage: Policy Findings per Connection", "report": "policy", "table": "findings",
+     "nested": "endpoints", "top": 1000000,
+     "columns": (("Rule", "rule", TEXT, True), ("Severity", "severity", TEXT, True), ("Client", "client", TEXT),
+                 ("Server", "server", TEXT), ("Transport", "transport", TEXT), ("Port", "port", NUMBER),
+                 ("Packets", "packets", NUMBER), ("Matched packets", "matched_packets", NUMBER),
+                 ("First frame", "first_frame", NUMBER)),
+     "sort_by": "Packets", "screenshot": "table-policy-connections.png"},
+    {"title": "Capture Triage: Destinations", "report": "dests", "table": "destinations", "top": 1000000,
+     "columns": (("Destination", "address", TEXT), ("Direction", "direction", TEXT),
+                 ("Connections", "connections", NUMBER), ("Packets to", "packets_to", NUMBER),
+                 ("Bytes to", "bytes_to", NUMBER), ("Packets from", "packets_from", NUMBER),
+                 ("Bytes from", "bytes_from", NUMBER), ("Initiators", "initiators", NUMBER),
+                 ("Ports", "ports_total", NUMBER), ("Country", "country", TEXT), ("AS", "asn", TEXT),
+                 ("First (UTC)", "first", TIME), ("Last (UTC)", "last", TIME)),
+     "sort_by": "Bytes to", "filter": "tcp.port == 443", "screenshot": "table-destinations.png"},
+    {"title": "Capture Triage: Destination Ports", "report": "dests", "table": "destinations", "nested": "ports",
+     "top": 1000000,
+     "columns": (("Destination", "address", TEXT, True), ("Direction", "direction", TEXT, True),
+                 ("Transport", "transport", TEXT), ("Port", "port", NUMBER), ("Service", "service", TEXT),
+                 ("Connections", "connections", NUMBER), ("Packets to", "packets_to", NUMBER),
+                 ("Bytes to", "bytes_to", NUMBER), ("Packets from", "packets_from", NUMBER),
+                 ("Bytes from", "bytes_from", NUMBER), ("Initiators", "initiators", NUMBER),
+                 ("Policy rule", "policy_rule", TEXT)),
+     "sort_by": "Connections", "screenshot": "table-destination-ports.png"},
+)
 CONNECTION_FILTER = "tcp.port == 443"  # typed into the RTT window's Set filter…
 # Analyze › Capture Triage entries and the filter each must apply (default threshold 200 ms).
 ONE_CLICK = (
@@ -64,7 +119,8 @@ ONE_CLICK = (
 # a frame that carries both subtrees: the ACK of the RDP connection from the internet
 DETAILS_FILTER = "triage.rtt.handshake && triage.policy.violation"
 SCREENSHOTS = ("statistics-menu.png", "report-rtt.png", "report-policy.png", "report-dests.png",
-               "analyze-menu.png", "packet-details.png", "policy-violations.png", "io-graph.png")
+               "analyze-menu.png", "packet-details.png", "policy-violations.png", "io-graph.png") + \
+    tuple(table["screenshot"] for table in TABLES if table.get("screenshot"))
 
 
 def unavailable(reason):
@@ -170,6 +226,8 @@ class GuiTestCase(unittest.TestCase):
                          "connection_filter": CONNECTION_FILTER if argument == "triage,rtt" else None,
                          "scroll_to": "Handshake times" if argument == "triage,rtt" else None}
                         for title, argument, picture in REPORTS],
+            "tables": [{"title": table["title"], "sort_by": table["sort_by"], "filter": table.get("filter"),
+                        "screenshot": table.get("screenshot")} for table in TABLES],
             "one_click": [label for label, _ in ONE_CLICK],
             "details_frame": cls.details_frame,
         }
@@ -224,6 +282,43 @@ class GuiTestCase(unittest.TestCase):
             self.fail(f"{what} differs from tshark:\n{diff[:6000]}")
 
 
+def shown(kind, value):
+    """How Wireshark's statistics table shows a JSON value of the report."""
+    if value is None:
+        return ""
+    if kind == NUMBER:
+        return str(value)
+    if kind == SECONDS:
+        return f"{value:.6f}"
+    if kind == TIME:  # "1700000000.123456789" -> UTC to the microsecond, as the text report
+        seconds, fraction = value.split(".")
+        micros = (int(seconds) * 10**9 + int(fraction.ljust(9, "0")) + 500) // 1000
+        stamp = datetime.datetime.fromtimestamp(micros // 10**6, datetime.timezone.utc)
+        return stamp.strftime("%Y-%m-%d %H:%M:%S") + f".{micros % 10**6:06d}"
+    if kind == LIST:
+        return ",".join(str(item) for item in value)
+    return str(value)
+
+
+def expected_rows(table, document):
+    """The rows a table must show, from tshark's JSON report."""
+    rows = []
+    for parent in document[table["table"]]:
+        children = parent[table["nested"]] if table.get("nested") else [parent]
+        for child in children:
+            rows.append([shown(column[2], (parent if len(column) > 3 and column[3] else child)[column[1]])
+                         for column in table["columns"]])
+    return rows
+
+
+def table_order(table, rows, heading):
+    """The column's values as the sort compares them."""
+    kind = next(column[2] for column in table["columns"] if column[0] == heading)
+    index = [column[0] for column in table["columns"]].index(heading)
+    values = [row[index] for row in rows]
+    return [float(value or 0) for value in values] if kind in (NUMBER, SECONDS) else values
+
+
 class CaptureTriageGui(GuiTestCase):
     def test_wireshark_loaded_the_capture(self):
         status = self.observed("start")
@@ -234,6 +329,42 @@ class CaptureTriageGui(GuiTestCase):
         entries = self.observed("statistics_menu")
         for title, _, _ in REPORTS:
             self.assertIn(title, entries)
+
+    def tshark_table_rows(self, table, display_filter=None):
+        argument = f"triage,{table['report']},top={table['top']},format=json"
+        if display_filter:
+            argument += "," + display_filter
+        return expected_rows(table, parse_single_json(self.tshark_text(argument))["reports"][0])
+
+    def test_tables_show_tshark_numbers(self):
+        for table in TABLES:
+            with self.subTest(table=table["title"]):
+                observed = self.observed("table " + table["title"])["initial"]
+                self.assertEqual(observed["headings"], [column[0] for column in table["columns"]])
+                expected = self.tshark_table_rows(table)
+                self.assertGreater(len(expected), 0, "the demo capture must fill every table")
+                self.assertEqual(sorted(observed["rows"]), sorted(expected))
+
+    def test_tables_sort_by_a_column(self):
+        for table in TABLES:
+            with self.subTest(table=table["title"]):
+                observed = self.observed("table " + table["title"])
+                rows = observed["sorted"]["rows"]
+                self.assertEqual(sorted(rows), sorted(observed["initial"]["rows"]))
+                order = table_order(table, rows, table["sort_by"])
+                self.assertIn(order, (sorted(order), sorted(order, reverse=True)))
+                self.assertNotEqual(rows, observed["initial"]["rows"], "the click changed nothing")
+
+    def test_table_filter_box_selects_connections_as_tshark(self):
+        for table in TABLES:
+            if not table.get("filter"):
+                continue
+            with self.subTest(table=table["title"]):
+                observed = self.observed("table " + table["title"])["filtered"]
+                expected = self.tshark_table_rows(table, table["filter"])
+                self.assertGreater(len(expected), 0)
+                self.assertNotEqual(sorted(expected), sorted(self.tshark_table_rows(table)))
+                self.assertEqual(sorted(observed["rows"]), sorted(expected))
 
     def test_report_windows_show_and_copy_what_tshark_prints(self):
         for title, argument, _ in REPORTS:
