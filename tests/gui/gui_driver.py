@@ -17,6 +17,7 @@ still runs, so one broken window does not hide the state of the others.
 """
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -306,7 +307,9 @@ class Session:
             self.status_label = wait_until("the status bar packet counts", lambda: find(
                 self.main, lambda node: node.getRoleName() == "label" and node.name.startswith("Packets:")),
                 timeout=60)
-        return wait_until("the packet counts", lambda: "Displayed:" in self.status_label.name
+        # 4.0 always shows "Packets: N · Displayed: M (…)"; 4.4 and later
+        # leave out "Displayed" while no filter is applied
+        return wait_until("the packet counts", lambda: re.match(r"Packets: \d+", self.status_label.name)
                           and self.status_label.name)
 
     def menu_bar(self):

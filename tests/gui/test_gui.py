@@ -323,7 +323,7 @@ class CaptureTriageGui(GuiTestCase):
     def test_wireshark_loaded_the_capture(self):
         status = self.observed("start")
         packets = self.tshark_count("frame")
-        self.assertIn(f"Packets: {packets} ", status)
+        self.assertRegex(status, rf"^Packets: {packets}\b")
 
     def test_statistics_menu_lists_every_report(self):
         entries = self.observed("statistics_menu")

@@ -11,7 +11,8 @@
 #
 # Usage (as root): tests/versions/chroot-test.sh [--package DIR] SUITE [CTEST ARGUMENT...]
 #   SUITE is trixie or sid (bookworm works too: the host's own 4.0).
-#   CTEST ARGUMENTs replace the default "-L tshark", e.g. "-R corpus_rtt".
+#   CTEST ARGUMENTs replace the default "-L tshark", e.g. "-R corpus_rtt", or
+#   "-R gui" for the Qt GUI test under Xvfb (its packages are installed too).
 #   --package DIR: when the tests pass, also "cpack -G DEB" and put the
 #   .deb, built for that suite's Wireshark, into DIR (needs CMakeLists.txt
 #   to include cmake/packaging.cmake); tests/versions/package-test.sh then
@@ -50,15 +51,14 @@ root=$cache/$suite
 corpus=$(cd "${TRIAGE_CORPUS:-$repo/../shared/corpus}" 2>/dev/null && pwd || true)
 mirror=${TRIAGE_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
-# What the build, the tshark tests and the GUI test need: the lists CI
-# installs on the host (tools/debian-*.txt), the fuzz- and sanitizer-only
-# packages left out (their names carry the compiler's version).
+# What the build, the tshark tests and the GUI test need: the list CI
+# installs on the host (tools/debian-packages.txt), and the GUI test's own
+# packages (tests/gui/test_gui.py), which are part of
+# tools/debian-test-packages.txt; its fuzzing and fleet tools are left out.
+# "wireshark" is the Qt GUI on Debian 13 and later, its metapackage on 12.
 packages=$( (grep -v '^#' "$repo/tools/debian-packages.txt"
-             grep -v '^#' "$repo/tools/debian-test-packages.txt" | grep -Ev '^(clang|libclang-rt-.*|valgrind)$') |
+             echo xvfb xdotool xclip x11-utils wireshark imagemagick dbus at-spi2-core python3-pyatspi) |
            tr '\n' ' ')
-# The Qt GUI is the package "wireshark" from trixie on ("wireshark-qt" was
-# bookworm's name for it).
-[ "$suite" = bookworm ] || packages=${packages/wireshark-qt/wireshark}
 
 make_chroot() {
     echo "== $suite: debootstrap into $root (once; a few minutes)"
@@ -112,8 +112,12 @@ mount --rbind /dev "$root/dev"
 version=$(chroot "$root" tshark --version | head -1)
 echo "== $suite: $version"
 build=/var/tmp/capture-triage-build
+# The GUI test leaves what it saw (observations, screenshots) in
+# chroots/<suite>/var/tmp/capture-triage-gui.
+rm -rf "$root/var/tmp/capture-triage-gui"
 chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 CI="${CI:-}" \
-    TRIAGE_CORPUS=/capture-triage/shared/corpus /bin/sh -eu -c '
+    TRIAGE_CORPUS=/capture-triage/shared/corpus TRIAGE_GUI_ARTIFACTS=/var/tmp/capture-triage-gui \
+    /bin/sh -eu -c '
         build=$1; shift
         cmake -S /capture-triage/main -B "$build" -DTRIAGE_WERROR=ON >/dev/null
         cmake --build "$build" -j"$(nproc)" >/dev/null
