@@ -178,8 +178,13 @@ def find(root, predicate):
     return None
 
 
+# Qt 5 (Wireshark 4.0) calls a button "push button", Qt 6 (4.4 and later) "button".
+ROLE_NAMES = {"push button": ("push button", "button")}
+
+
 def named(role, name):
-    return lambda node: node.getRoleName() == role and node.name == name
+    roles = ROLE_NAMES.get(role, (role,))
+    return lambda node: node.getRoleName() in roles and node.name == name
 
 
 def text_of(node):
