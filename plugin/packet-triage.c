@@ -206,10 +206,11 @@ static int dissect_triage(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
      * for a visible tree and for any triage field a filter, column or -e
      * names. */
     if (!gui_session && !triage_glue_reports_active() && !have_tap_listener(expert_tap_id) &&
-        !proto_field_is_referenced(tree, proto_triage))
+        !triage_endpoint_tabs_listening() && !proto_field_is_referenced(tree, proto_triage))
         return 0;
     if (!triage_glue_process_frame(pinfo, tree != NULL || gui_session, &view))
         return 0;
+    triage_queue_endpoint_tap(pinfo, view.connection);
     if (!(view.handshake && frame_is_handshake_packet(view.handshake, pinfo->num)) &&
         !(view.policy_rule >= 0 && view.policy_violation))
         return 0;
@@ -339,6 +340,7 @@ void proto_register_triage(void)
     triage_handle = create_dissector_handle(dissect_triage, proto_triage);
     register_postdissector(triage_handle);
     triage_register_reports();
+    triage_register_endpoint_tabs(proto_triage);
 }
 
 void proto_reg_handoff_triage(void)

@@ -48,6 +48,10 @@ void triage_register_reports(void);
 void triage_register_gui_reports(void);
 /* ui_menus/gui_table.c: Statistics › Capture Triage: … tables */
 void triage_register_gui_tables(void);
+/* ui_menus/gui_endpoints.c: the Triage tab of Endpoints and Conversations */
+void triage_register_endpoint_tabs(int proto);
+void triage_queue_endpoint_tap(packet_info *pinfo, const triage_connection *connection);
+gboolean triage_endpoint_tabs_listening(void);
 /* ui_menus/menubar.c: the Capture Triage menu of one-click filters */
 void triage_register_menus(void);
 

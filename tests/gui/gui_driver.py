@@ -502,7 +502,8 @@ class Session:
         results = {}
         entries = self.menu_items(["Analyze", "Capture Triage"])
         toolbar = find(self.main, named("tool bar", "Display Filter Toolbar"))
-        entry_field = find(toolbar, named("text", "Display filter entry"))
+        entry_field = find(toolbar, named("text", "Display filter entry")) or find(
+            toolbar, lambda node: node.getRoleName() in ("text", "entry"))  # 4.4 names it otherwise
         for number, label in enumerate(self.plan["one_click"]):
             windows = visible_windows()
             self.open_menu(["Analyze", "Capture Triage", label])
@@ -530,6 +531,7 @@ class Session:
                              lambda: find(tree, lambda node: node.getRoleName() == "table cell"
                                           and node.name.strip("[]") == "Capture Triage"))
         frame_line = find(tree, lambda node: node.getRoleName() == "table cell" and node.name.startswith("Frame "))
+        frame_line = frame_line.name if frame_line else None
         x, y, width, height = extents(heading)
         click(x + 40, y + height // 2)
         keys("shift+Right")  # View › Expand Subtrees
@@ -543,7 +545,9 @@ class Session:
             last_x, last_y, last_width, last_height = extents(rows[-1])
             bottom = min(last_y + last_height + 4, tree_y + tree_height)
             self.picture("packet-details.png", raw, (tree_x, tree_y, tree_width, bottom - tree_y))
-        return {"frame_line": frame_line.name if frame_line else None, "rows": names}
+        # the cell found above may have been redrawn since: the rows read now are the truth
+        frame_line = next((name for name in names if name.startswith("Frame ")), frame_line)
+        return {"frame_line": frame_line, "rows": names}
 
     def io_graph(self):
         dialog = self.open_dialog(["Statistics", "I/O Graphs"], "I/O Graphs")

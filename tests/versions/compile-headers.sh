@@ -80,7 +80,7 @@ fetch_headers() {
 
 # The plugin's sources that include epan (CMakeLists.txt's TRIAGE_PLUGIN_SOURCES).
 plugin_sources() {
-    ls "$repo"/plugin/*.c "$repo"/tap/tap_glue.c "$repo"/ui_menus/stats_*.c "$repo"/ui_menus/gui_table*.c "$repo"/ui_menus/menubar.c
+    ls "$repo"/plugin/*.c "$repo"/tap/tap_glue.c "$repo"/ui_menus/stats_*.c "$repo"/ui_menus/gui_*.c "$repo"/ui_menus/menubar.c
 }
 
 # Compiles every plugin source against one include root, as CMake would:
