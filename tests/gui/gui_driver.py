@@ -179,7 +179,9 @@ def find(root, predicate):
 
 
 # Qt 5 (Wireshark 4.0) calls a button "push button", Qt 6 (4.4 and later) "button".
-ROLE_NAMES = {"push button": ("push button", "button")}
+ROLE_NAMES = {"push button": ("push button", "button"),
+              # a dialog the bus learnt of late may be listed as a plain window
+              "dialog": ("dialog", "window")}
 
 
 def named(role, name):
@@ -221,7 +223,8 @@ def top_level(application, title_fragment, role="dialog", index=0, timeout=None)
         application.clear_cache()
         matches = [application.getChildAtIndex(i) for i in range(application.childCount)]
         matches = [node for node in matches
-                   if node is not None and node.getRoleName() == role and title_fragment in node.name]
+                   if node is not None and node.getRoleName() in ROLE_NAMES.get(role, (role,))
+                   and title_fragment in node.name]
         return matches[index] if len(matches) > index else None
     return wait_until(f"a {role} titled '{title_fragment}'", probe, **({"timeout": timeout} if timeout else {}))
 
@@ -386,6 +389,8 @@ class Session:
             except RuntimeError:
                 # shown, but not yet on the accessibility bus: wait, do not open a second one
                 if run("xdotool", "search", "--onlyvisible", "--name", title, check=False).strip():
+                    # ask the registry afresh: the application's cached children can miss it
+                    self.application = wireshark_application()
                     return top_level(self.application, title, timeout=60)
                 if attempt == 2:
                     raise
@@ -502,8 +507,10 @@ class Session:
         results = {}
         entries = self.menu_items(["Analyze", "Capture Triage"])
         toolbar = find(self.main, named("tool bar", "Display Filter Toolbar"))
+        # 4.4 names it otherwise: then the first text field of the main
+        # window, which is the display filter's (the main toolbar has none)
         entry_field = find(toolbar, named("text", "Display filter entry")) or find(
-            toolbar, lambda node: node.getRoleName() in ("text", "entry"))  # 4.4 names it otherwise
+            toolbar or self.main, lambda node: node.getRoleName() in ("text", "entry"))
         for number, label in enumerate(self.plan["one_click"]):
             windows = visible_windows()
             self.open_menu(["Analyze", "Capture Triage", label])
