@@ -464,6 +464,37 @@ class Session:
                                                            check=False).strip())
         return observed
 
+    def endpoint_filter(self, address):
+        """Statistics › Endpoints, Triage tab: right-click a destination's row, Apply as Filter › Selected."""
+        dialog = self.open_dialog(["Statistics", "Endpoints"], "Endpoints")
+        def is_endpoints(node):  # not the list of endpoint types beside it
+            return node.getRoleName() in ("tree table", "table", "tree") and \
+                node.queryTable().getColumnHeader(0).name == "Address"
+        view = wait_until("the Triage endpoints", lambda: find(dialog, is_endpoints))
+        table = stable("the Triage endpoint rows", lambda: read_table(view))
+        row = next(index for index, cells in enumerate(table["rows"]) if cells[0] == address)
+        x, y, width, height = extents(view.queryTable().getAccessibleAt(row, 0))
+        click(x + width // 2, y + height // 2)
+        windows = visible_windows()
+        run("xdotool", "mousemove", "--sync", str(x + width // 2), str(y + height // 2), "click", "3")
+        menu = wait_until("the row's menu", lambda: popups_since(windows))
+        menu_x, menu_y, _, _ = menu[-1]
+        # its first entry is the Apply as Filter submenu, whose first entry is "Selected"
+        windows = visible_windows()
+        click(menu_x + 40, menu_y + 12)
+        submenu = wait_until("the Apply as Filter submenu", lambda: popups_since(windows))
+        sub_x, sub_y, _, _ = submenu[-1]
+        toolbar = find(self.main, named("tool bar", "Display Filter Toolbar"))
+        entry_field = find(toolbar, named("text", "Display filter entry")) or find(
+            toolbar or self.main, lambda node: node.getRoleName() in ("text", "entry"))
+        previous = text_of(entry_field)
+        click(sub_x + 40, sub_y + 12)
+        applied = wait_for_new("the endpoint's filter", lambda: text_of(entry_field), previous)
+        time.sleep(0.5)
+        status = stable("the status bar", self.status_text)
+        self.close_all("Endpoints")
+        return {"rows": table, "row": table["rows"][row], "filter": applied, "status": status}
+
     def close_all(self, title):
         """Closes every dialog with this title: a retried menu may have opened two."""
         for attempt in range(10):
@@ -596,6 +627,8 @@ def main():
                 session.step("table " + table["title"], session.table_dialog, table)
             # before any display filter: with one, the I/O graph adds a graph of it
             session.step("io_graph", session.io_graph)
+            if plan.get("endpoint"):
+                session.step("endpoint_filter", session.endpoint_filter, plan["endpoint"])
             session.step("one_click_filters", session.one_click_filters)
             session.step("packet_details", session.packet_details)
             if plan.get("screenshots"):

@@ -109,6 +109,8 @@ TABLES = (
      "sort_by": "Connections", "screenshot": "table-destination-ports.png"},
 )
 CONNECTION_FILTER = "tcp.port == 443"  # typed into the RTT window's Set filter…
+# the destination whose Endpoints row becomes a filter: the VM, reached over RDP and by a scan
+ENDPOINT = "10.0.0.2"
 # Analyze › Capture Triage entries and the filter each must apply (default threshold 200 ms).
 ONE_CLICK = (
     ("SYN packets", "tcp.flags.syn == 1"),
@@ -228,6 +230,7 @@ class GuiTestCase(unittest.TestCase):
                         for title, argument, picture in REPORTS],
             "tables": [{"title": table["title"], "sort_by": table["sort_by"], "filter": table.get("filter"),
                         "screenshot": table.get("screenshot")} for table in TABLES],
+            "endpoint": ENDPOINT,
             "one_click": [label for label, _ in ONE_CLICK],
             "details_frame": cls.details_frame,
         }
@@ -365,6 +368,15 @@ class CaptureTriageGui(GuiTestCase):
                 self.assertGreater(len(expected), 0)
                 self.assertNotEqual(sorted(expected), sorted(self.tshark_table_rows(table)))
                 self.assertEqual(sorted(observed["rows"]), sorted(expected))
+
+    def test_endpoints_row_applies_its_filter(self):
+        observed = self.observed("endpoint_filter")
+        self.assertEqual(observed["row"][0], ENDPOINT)
+        self.assertIn(ENDPOINT, observed["filter"])
+        expected = self.tshark_count(observed["filter"])
+        self.assertGreater(expected, 0)
+        self.assertLess(expected, self.tshark_count("frame"))
+        self.assertIn(f"Displayed: {expected} (", observed["status"])
 
     def test_report_windows_show_and_copy_what_tshark_prints(self):
         for title, argument, _ in REPORTS:
