@@ -225,7 +225,7 @@ def top_level(application, title_fragment, role="dialog", index=0, timeout=None)
         matches = [node for node in matches
                    if node is not None and node.getRoleName() in ROLE_NAMES.get(role, (role,))
                    and title_fragment in node.name]
-        return matches[index] if len(matches) > index else None
+        return matches[index] if -len(matches) <= index < len(matches) else None
     return wait_until(f"a {role} titled '{title_fragment}'", probe, **({"timeout": timeout} if timeout else {}))
 
 
@@ -388,10 +388,21 @@ class Session:
                 return top_level(self.application, title, timeout=20)
             except RuntimeError:
                 # shown, but not yet on the accessibility bus: wait, do not open a second one
-                if run("xdotool", "search", "--onlyvisible", "--name", title, check=False).strip():
+                shown = run("xdotool", "search", "--onlyvisible", "--name", title, check=False).split()
+                if shown:
                     # ask the registry afresh: the application's cached children can miss it
                     self.application = wireshark_application()
-                    return top_level(self.application, title, timeout=60)
+                    try:  # the newest: an earlier copy may linger in the bus's cache
+                        return top_level(self.application, title, index=-1, timeout=20)
+                    except RuntimeError:
+                        if attempt == 2:
+                            raise
+                    # never announced on the bus: close it (Escape) and open it again
+                    for window in shown:
+                        run("xdotool", "windowfocus", "--sync", window, check=False)
+                        run("xdotool", "key", "--window", window, "Escape", check=False)
+                    time.sleep(1)
+                    continue
                 if attempt == 2:
                     raise
                 keys("Escape", "Escape")  # the menu, or what the stray key opened
@@ -451,10 +462,10 @@ class Session:
         if table.get("screenshot"):
             self.picture(table["screenshot"], screenshot(self.path("raw-" + table["screenshot"]), window))
         if table.get("filter"):
-            entry = find(dialog, lambda node: node.getRoleName() == "text")
-            x, y, width, height = extents(entry)
-            click(x + width // 2, y + height // 2)
-            type_text(table["filter"])
+            entry = find(dialog, lambda node: node.getRoleName() in ("text", "entry"))
+            # set, not typed: typing opens the filter field's completion popup,
+            # which stays up after the dialog closes and swallows the next keys
+            entry.queryEditableText().setTextContents(table["filter"])
             before = observed["initial"]
             press(find(dialog, named("push button", "Apply")))
             observed["filtered"] = stable(f"'{title}' filtered", lambda: (lambda now: now if now != before
