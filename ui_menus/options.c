@@ -16,6 +16,8 @@
  *      is therefore a filter ("triage,tcp" filters on tcp for all three
  *      reports), and a misspelt report ("triage,rtx") becomes a filter that
  *      Wireshark then fails to compile, which the caller reports.
+ * name=TEXT takes any text up to the next comma (the capture's name in the
+ * report header); it cannot contain a comma, since commas end words.
  * Spaces around a word are ignored, empty words before the filter are
  * skipped, and an empty or blank filter means no filter.
  */
@@ -30,6 +32,7 @@ enum {
     OPTION_TOP = 1 << 0,
     OPTION_FORMAT = 1 << 1,
     OPTION_SORT = 1 << 2,
+    OPTION_NAME = 1 << 3,
 };
 
 typedef struct named_value {
@@ -126,8 +129,23 @@ static char *apply_option(const char *word, triage_options *options, guint *seen
             options->sort = (triage_sort)parsed;
         else
             error = g_strdup_printf("%s: not one of connections, bytes, packets", word);
+    } else if (strcmp(key, "name") == 0) {
+        option = OPTION_NAME;
+        /* Any text, trimmed like every word: it cannot hold a comma only
+         * because the comma ends the word, which the error says, since a
+         * user who typed "name=,x" or "name= ,x" meant a name with one. */
+        char *name = g_strstrip(g_strdup(value));
+        if (*name == '\0') {
+            error = g_strdup_printf("%s: the name is empty (it is any text without a comma, "
+                                    "since commas separate the options)",
+                                    word);
+            g_free(name);
+        } else {
+            g_free(options->capture_name);
+            options->capture_name = name;
+        }
     } else {
-        error = g_strdup_printf("unknown option '%s' (known: top, format, sort)", word);
+        error = g_strdup_printf("unknown option '%s' (known: top, format, sort, name)", word);
     }
 
     if (error == NULL && (*seen & option))
@@ -159,6 +177,7 @@ static void set_defaults(triage_options *options)
     options->dests_top = TRIAGE_DEFAULT_TOP;
     options->sort = TRIAGE_SORT_CONNECTIONS;
     options->filter = NULL;
+    options->capture_name = NULL;
 }
 
 /* Reads the words of rest into options; returns the error sentence or NULL. */
@@ -247,4 +266,6 @@ void triage_options_clear(triage_options *options)
         return;
     g_free(options->filter);
     options->filter = NULL;
+    g_free(options->capture_name);
+    options->capture_name = NULL;
 }

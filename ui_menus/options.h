@@ -45,6 +45,7 @@ typedef struct triage_options {
     guint dests_top;      /* rows of the destinations table: top, unless
                            * format=html chose its own default */
     triage_sort sort;     /* dests only */
+    char *capture_name;   /* name=TEXT; NULL when not given; g_free it */
     char *filter;         /* NULL when none; g_free it */
 } triage_options;
 

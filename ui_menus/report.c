@@ -308,6 +308,7 @@ void triage_report_free(triage_report *report)
     g_free(report->title);
     g_free(report->filter);
     g_free(report->wireshark_version);
+    g_free(report->capture_name);
     g_free(report);
 }
 
@@ -318,6 +319,13 @@ void triage_report_set_capture(triage_report *report, guint64 packets, triage_ti
     report->packets = packets;
     report->first = first;
     report->last = last;
+}
+
+void triage_report_set_capture_name(triage_report *report, const char *name)
+{
+    g_return_if_fail(report != NULL);
+    g_free(report->capture_name);
+    report->capture_name = g_strdup(name);
 }
 
 void triage_report_set_wireshark_version(triage_report *report, const char *version)

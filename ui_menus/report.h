@@ -124,6 +124,10 @@ triage_report *triage_report_new(const char *name, const char *title, const char
 void triage_report_free(triage_report *report);
 void triage_report_set_capture(triage_report *report, guint64 packets, triage_time first,
                                triage_time last);
+/* What the user calls the capture (-z triage,name=TEXT, or the file's base
+ * name in the GUI), shown with the packet count and time span; NULL = none.
+ * Taken as given: the writers escape it like any captured string. */
+void triage_report_set_capture_name(triage_report *report, const char *name);
 void triage_report_add_table(triage_report *report, triage_table *table); /* takes ownership */
 /* The Wireshark version the report was made with, shown in JSON as the
  * report's "wireshark" member and in the HTML header; NULL = not known. */

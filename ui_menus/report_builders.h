@@ -45,9 +45,9 @@ void triage_selection_free(triage_selection *selection);
 void triage_selection_add_last_frame(triage_selection *selection);
 
 /* Builds the reports named by TRIAGE_REPORT_* bits and writes them as one
- * document. */
+ * document.  capture_name heads each report's capture block; NULL = none. */
 void triage_write_reports(FILE *out, guint reports, triage_format format, guint top, guint dests_top, triage_sort sort,
-                          const char *filter, const triage_selection *selection);
+                          const char *filter, const triage_selection *selection, const char *capture_name);
 
 triage_report *triage_build_rtt_report(const triage_report_context *context);
 triage_report *triage_build_policy_report(const triage_report_context *context);

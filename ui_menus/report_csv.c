@@ -212,6 +212,7 @@ static void write_capture(FILE *out, const char *name, const triage_report *repo
     begin_row(out, "table");
     write_field(out, "report", FALSE);
     write_field(out, "filter", FALSE);
+    write_field(out, "name", FALSE);
     write_field(out, "packets", FALSE);
     write_field(out, "first", FALSE);
     write_field(out, "last", FALSE);
@@ -219,6 +220,7 @@ static void write_capture(FILE *out, const char *name, const triage_report *repo
     begin_row(out, name);
     write_field(out, report->name, FALSE);
     write_field(out, report->filter, report->filter == NULL);
+    write_field(out, report->capture_name, report->capture_name == NULL);
     write_field(out, packets, FALSE);
     write_field(out, first, report->packets == 0);
     write_field(out, last, report->packets == 0);

@@ -193,6 +193,11 @@ static void write_capture(GString *out, const triage_report *report, guint depth
 {
     gboolean first = TRUE;
     g_string_append_c(out, '{');
+    write_key(out, &first, depth + 1, "name");
+    if (report->capture_name != NULL)
+        write_string(out, report->capture_name);
+    else
+        g_string_append(out, "null");
     write_key(out, &first, depth + 1, "packets");
     g_string_append_printf(out, "%" G_GUINT64_FORMAT, report->packets);
     write_key(out, &first, depth + 1, "first");

@@ -47,6 +47,7 @@ struct triage_report {
     char *title;
     char *filter; /* NULL when none */
     char *wireshark_version; /* NULL when not known */
+    char *capture_name;      /* NULL when not given */
     guint64 packets;
     triage_time first;
     triage_time last;

@@ -324,10 +324,20 @@ static void write_section(FILE *out, const triage_table *table)
     write_footnotes(out, table, SECTION_INDENT);
 }
 
+/* "Capture: trace.pcap, 120 packets from ... UTC (5.500000 s)": the name,
+ * when given, leads the line it names.  It holds no comma (the -z option
+ * list is comma-separated), so the first comma always ends it. */
 static void write_capture_line(FILE *out, const triage_report *report)
 {
+    GString *line = g_string_new("Capture: ");
+    if (report->capture_name != NULL) {
+        triage_append_printable(line, report->capture_name);
+        g_string_append(line, ", ");
+    }
     if (report->packets == 0) {
-        fputs("Capture: 0 packets\n", out);
+        g_string_append(line, "0 packets");
+        flush_line(out, line);
+        g_string_free(line, TRUE);
         return;
     }
     char first[TRIAGE_TIME_STRING_SIZE];
@@ -339,8 +349,10 @@ static void write_capture_line(FILE *out, const triage_report *report)
      * corrupt capture has them) must not overflow a gint64. */
     triage_format_duration_text((triage_time)((guint64)report->last - (guint64)report->first), span,
                                 sizeof span);
-    fprintf(out, "Capture: %" G_GUINT64_FORMAT " packet%s from %s to %s UTC (%s s)\n",
-            report->packets, report->packets == 1 ? "" : "s", first, last, span);
+    g_string_append_printf(line, "%" G_GUINT64_FORMAT " packet%s from %s to %s UTC (%s s)",
+                           report->packets, report->packets == 1 ? "" : "s", first, last, span);
+    flush_line(out, line);
+    g_string_free(line, TRUE);
 }
 
 static void write_report(FILE *out, const triage_report *report)

@@ -20,6 +20,7 @@
 #include <epan/tap.h>
 #include <epan/funnel.h>
 #include <epan/stat_groups.h>
+#include <epan/plugin_if.h>
 #include <errno.h>
 #include <glib/gstdio.h>
 
@@ -37,14 +38,31 @@ typedef struct gui_report {
     gboolean listening;
 } gui_report;
 
-static char *render(gui_report *report, triage_format format)
+/* The loaded file's base name, for the capture's name in what leaves the
+ * window (clipboard, visual report); NULL when Wireshark cannot say (built
+ * without libpcap, or no file open).  g_free it. */
+static char *loaded_file_name(void)
+{
+    ws_info_t *info = NULL;
+    plugin_if_get_ws_info(&info);
+    if (!info || !info->ws_info_supported || info->cf_state == FILE_CLOSED || !info->cf_filename
+        || !*info->cf_filename)
+        return NULL;
+    return g_path_get_basename(info->cf_filename);
+}
+
+/* The window itself shows exactly what "-z triage,REPORT" prints, without a
+ * name; copies carry the file's name, since they leave Wireshark. */
+static char *render(gui_report *report, triage_format format, gboolean named)
 {
     char *text = NULL;
     size_t length = 0;
+    char *name = named ? loaded_file_name() : NULL;
     FILE *stream = open_memstream(&text, &length);
     triage_write_reports(stream, report->reports, format, TRIAGE_DEFAULT_TOP, TRIAGE_DEFAULT_TOP, TRIAGE_SORT_CONNECTIONS,
-                         report->filter, report->filter ? &report->selection : NULL);
+                         report->filter, report->filter ? &report->selection : NULL, name);
     fclose(stream);
+    g_free(name);
     return text;
 }
 
@@ -69,7 +87,7 @@ static void gui_draw(void *data)
     char *text;
     if (!report->window || !ops)
         return;
-    text = render(report, TRIAGE_FORMAT_TEXT);
+    text = render(report, TRIAGE_FORMAT_TEXT, FALSE);
     ops->set_text(report->window, text);
     free(text);
 }
@@ -112,7 +130,7 @@ static void window_closed(void *data)
 static void copy_report(gui_report *report, triage_format format)
 {
     const funnel_ops_t *ops = funnel_get_funnel_ops();
-    char *text = render(report, format);
+    char *text = render(report, format, TRUE);
     GString *copy = g_string_new(text);
     ops->copy_to_clipboard(copy);
     g_string_free(copy, TRUE);
@@ -153,6 +171,7 @@ static TRIAGE_FUNNEL_BUTTON_RETURN open_visual_report(funnel_text_window_t *wind
     GError *error = NULL;
     char *path;
     FILE *out;
+    char *name;
 
     if (!visual_report_folder) {
         visual_report_folder = g_dir_make_tmp("capture-triage-XXXXXX", &error);
@@ -175,9 +194,11 @@ static TRIAGE_FUNNEL_BUTTON_RETURN open_visual_report(funnel_text_window_t *wind
         return TRUE;
     }
     /* the page's own row caps, as -z triage,format=html gives them */
+    name = loaded_file_name();
     triage_write_reports(out, report->reports, TRIAGE_FORMAT_HTML, TRIAGE_HTML_DEFAULT_TOP,
                          TRIAGE_HTML_DEFAULT_DESTS_TOP, TRIAGE_SORT_CONNECTIONS, report->filter,
-                         report->filter ? &report->selection : NULL);
+                         report->filter ? &report->selection : NULL, name);
+    g_free(name);
     fclose(out);
     g_ptr_array_add(visual_report_files, path);
     ops->browser_open_data_file(path);

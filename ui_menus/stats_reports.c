@@ -75,7 +75,7 @@ static gboolean set_contains(guint32 key, void *user_data)
 }
 
 void triage_write_reports(FILE *out, guint reports, triage_format format, guint top, guint dests_top, triage_sort sort,
-                          const char *filter, const triage_selection *selection)
+                          const char *filter, const triage_selection *selection, const char *capture_name)
 {
     triage_report *built[3] = {NULL};
     guint count = 0;
@@ -92,8 +92,10 @@ void triage_write_reports(FILE *out, guint reports, triage_format format, guint 
         built[count++] = triage_build_policy_report(&context);
     if (reports & TRIAGE_REPORT_DESTS)
         built[count++] = triage_build_dests_report(&context);
-    for (guint i = 0; i < count; i++)
+    for (guint i = 0; i < count; i++) {
         triage_report_set_wireshark_version(built[i], epan_get_version());
+        triage_report_set_capture_name(built[i], capture_name);
+    }
     triage_reports_write(out, format, built, count, TRIAGE_VERSION);
     for (guint i = 0; i < count; i++)
         triage_report_free(built[i]);

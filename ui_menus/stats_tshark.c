@@ -40,7 +40,8 @@ static void report_run_draw(void *data)
 {
     report_run *run = data;
     triage_write_reports(stdout, run->options.reports, run->options.format, run->options.top,
-                         run->options.dests_top, run->options.sort, run->options.filter, &run->selection);
+                         run->options.dests_top, run->options.sort, run->options.filter, &run->selection,
+                         run->options.capture_name);
     fflush(stdout);
 }
 

@@ -3,8 +3,8 @@
  * fuzz_options.c — the -z argument parser on arbitrary text.
  *
  * Beyond memory safety it checks the parser's promises: success gives
- * options in range and a filter that is NULL or non-empty text taken from
- * the argument; failure gives a sentence and nothing to free.
+ * options in range, a filter that is NULL or non-empty text taken from
+ * the argument, and a name that is NULL or one comma-free word of it; failure gives a sentence and nothing to free.
  */
 #include <string.h>
 
@@ -28,9 +28,16 @@ static void check_parse(const char *argument)
             FUZZ_ASSERT(strstr(argument, options.filter) != NULL);
             FUZZ_ASSERT(!g_ascii_isspace(options.filter[0]));
         }
+        /* A name is one word of the argument: non-empty, no comma. */
+        if (options.capture_name != NULL) {
+            FUZZ_ASSERT(*options.capture_name != '\0');
+            FUZZ_ASSERT(strchr(options.capture_name, ',') == NULL);
+            FUZZ_ASSERT(strstr(argument, options.capture_name) != NULL);
+        }
     } else {
         FUZZ_ASSERT(error != NULL && *error != '\0');
         FUZZ_ASSERT(options.filter == NULL);
+        FUZZ_ASSERT(options.capture_name == NULL);
     }
     g_free(error);
     triage_options_clear(&options);

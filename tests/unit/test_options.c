@@ -7,9 +7,9 @@
  *
  * EXPECTED is either "error: SENTENCE" (the exact error message) or the
  * parsed options in the canonical form this file prints:
- *   reports=rtt,policy,dests format=text top=10[ dests_top=N] sort=connections[ filter=TEXT]
+ *   reports=rtt,policy,dests format=text top=10[ dests_top=N] sort=connections[ name=TEXT][ filter=TEXT]
  * (dests_top= only when it differs from top, as format=html makes it)
- * (no filter= when there is no filter).  Blank lines and lines starting with
+ * (no name= or filter= when there is none).  Blank lines and lines starting with
  * '#' are skipped.  Adding a case is adding a line.
  */
 #include <string.h>
@@ -42,6 +42,8 @@ static char *describe(const triage_options *options)
     if (options->dests_top != options->top)
         g_string_append_printf(text, " dests_top=%u", options->dests_top);
     g_string_append_printf(text, " sort=%s", sort_words[options->sort]);
+    if (options->capture_name != NULL)
+        g_string_append_printf(text, " name=%s", options->capture_name);
     if (options->filter != NULL)
         g_string_append_printf(text, " filter=%s", options->filter);
     return g_string_free(text, FALSE);
@@ -63,6 +65,7 @@ static void run_case(gconstpointer data)
         g_assert_nonnull(error);
         /* A failed parse leaves nothing to free. */
         g_assert_null(options.filter);
+        g_assert_null(options.capture_name);
         actual = g_strconcat("error: ", error, NULL);
     }
     g_assert_cmpstr(actual, ==, test_case->expected);
@@ -70,6 +73,7 @@ static void run_case(gconstpointer data)
     g_free(error);
     triage_options_clear(&options);
     g_assert_null(options.filter);
+    g_assert_null(options.capture_name);
 }
 
 static void test_null_argument(void)
@@ -91,6 +95,28 @@ static void test_error_out_is_optional(void)
     g_assert_cmpuint(options.top, ==, 3);
     g_assert_cmpstr(options.filter, ==, "ip");
     triage_options_clear(&options);
+}
+
+/* A name is any text up to the next comma, however long: a megabyte of it
+ * is kept whole, and the words after it still parse. */
+static void test_long_name(void)
+{
+    const gsize length = 1024 * 1024;
+    char *name = g_malloc(length + 1);
+    memset(name, 'n', length);
+    name[length] = '\0';
+    char *argument = g_strconcat("triage,name=", name, ",top=2,tcp", NULL);
+    triage_options options;
+    char *error = NULL;
+    g_assert_true(triage_options_parse(argument, &options, &error));
+    g_assert_null(error);
+    g_assert_cmpuint(strlen(options.capture_name), ==, length);
+    g_assert_cmpstr(options.capture_name, ==, name);
+    g_assert_cmpuint(options.top, ==, 2);
+    g_assert_cmpstr(options.filter, ==, "tcp");
+    triage_options_clear(&options);
+    g_free(argument);
+    g_free(name);
 }
 
 static guint add_cases_from_file(const char *directory, const char *file_name, GPtrArray *keep)
@@ -146,6 +172,7 @@ int main(int argc, char **argv)
 
     g_test_add_func("/options/null-argument", test_null_argument);
     g_test_add_func("/options/error-out-is-optional", test_error_out_is_optional);
+    g_test_add_func("/options/long-name", test_long_name);
 
     GPtrArray *cases = g_ptr_array_new_with_free_func(free_case);
     GDir *dir = g_dir_open(directory, 0, NULL);

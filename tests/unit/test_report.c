@@ -126,6 +126,9 @@ static triage_report *rtt_report(void)
 {
     triage_report *report = triage_report_new("rtt", "Handshake RTT", NULL);
     triage_report_set_capture(report, 1, NS(-1, -500000000), NS(-1, -500000000));
+    /* A name is the user's text: quotes, markup and a tab, escaped by each
+     * writer as it escapes captured strings. */
+    triage_report_set_capture_name(report, "lab \"a\"\t<b>");
 
     triage_table *connections = triage_table_new("connections", "Connections", TRIAGE_SHAPE_RECORD);
     triage_table_add_column(connections, "attempted", "Attempted", TRIAGE_CELL_INTEGER);
@@ -212,12 +215,13 @@ static triage_report *rtt_report(void)
     return report;
 }
 
-/* Policy: a RECORD with a nested table, VALUES, and a capture with no
+/* Policy: a RECORD with a nested table, VALUES, and a named capture with no
  * packets and no filter. */
 static triage_report *policy_report(void)
 {
     triage_report *report = triage_report_new("policy", "Policy Findings", "");
     triage_report_set_capture(report, 0, 0, 0);
+    triage_report_set_capture_name(report, "empty.pcap");
 
     triage_table *invalid = triage_table_new("invalid_rules", "Invalid rules", TRIAGE_SHAPE_LIST);
     triage_table_add_column(invalid, "line", "Line", TRIAGE_CELL_INTEGER);
@@ -342,7 +346,7 @@ static const char json_check[] =
     "assert doc['schema'] == 1 and doc['tool'] == 'capture-triage'\n"
     "for report in doc['reports']:\n"
     "    assert list(report)[:3] == ['report', 'filter', 'capture'], list(report)\n"
-    "    assert set(report['capture']) == {'packets', 'first', 'last'}\n";
+    "    assert list(report['capture']) == ['name', 'packets', 'first', 'last'], list(report['capture'])\n";
 
 /* Splits the stream into tables: every table starts with a header row, is
  * contiguous, appears once, and all its rows have the header's width. */
@@ -522,8 +526,8 @@ static void test_short_row_is_padded(void)
     triage_report_add_table(report, table);
     char *csv = render(TRIAGE_FORMAT_CSV, &report, 1);
     g_assert_cmpstr(csv, ==,
-                    "table,report,filter,packets,first,last\n"
-                    "capture,r,,0,,\n"
+                    "table,report,filter,name,packets,first,last\n"
+                    "capture,r,,,0,,\n"
                     "table,a,b\n"
                     "t,1,\n"
                     "t,2,x\n"
@@ -561,8 +565,8 @@ static void test_nested_tables_with_different_columns(void)
     triage_report_add_table(report, table);
     char *csv = render(TRIAGE_FORMAT_CSV, &report, 1);
     g_assert_cmpstr(csv, ==,
-                    "table,report,filter,packets,first,last\n"
-                    "capture,r,,0,,\n"
+                    "table,report,filter,name,packets,first,last\n"
+                    "capture,r,,,0,,\n"
                     "table,key\n"
                     "t,x\n"
                     "t,y\n"

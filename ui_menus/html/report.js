@@ -331,6 +331,9 @@
         };
         if (any) {
             const capture = any.capture;
+            // Absent in documents written before the name existed.
+            if (capture.name !== undefined && capture.name !== null)
+                fact('Capture', capture.name, 'name', capture.name);
             fact('Packets', formatInteger(capture.packets), 'packets', capture.packets);
             if (capture.first !== null) {
                 const span = Number(capture.last) - Number(capture.first);
