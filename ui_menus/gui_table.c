@@ -287,6 +287,11 @@ static void free_row(gpointer row)
     g_free(row);
 }
 
+/* Every registered kind, for the life of the process: Wireshark keeps only
+ * a pointer to the ui member, and drops even that when epan is cleaned up,
+ * so without this list a kind would be unreachable (a leak) at exit. */
+static GPtrArray *registered_kinds;
+
 void triage_gui_table_register(const triage_gui_table *description)
 {
     gui_table_kind *kind = g_new0(gui_table_kind, 1);
@@ -328,6 +333,9 @@ void triage_gui_table_register(const triage_gui_table *description)
     kind->ui.nfields = description->column_count;
     kind->ui.fields = fields;
     kind->ui.tables = g_array_new(FALSE, TRUE, sizeof(stat_tap_table *));
+    if (registered_kinds == NULL)
+        registered_kinds = g_ptr_array_new();
+    g_ptr_array_add(registered_kinds, kind);
     register_stat_tap_table_ui(&kind->ui);
 }
 
