@@ -75,7 +75,8 @@ class Cache:
     def key(self, capture):
         if not self.folder:
             return None
-        material = json.dumps({"capture": capture_identity(capture), "run": self.run_fingerprint},
+        material = json.dumps({"capture": capture_identity(capture), "name": capture.name,
+                               "run": self.run_fingerprint},
                               sort_keys=True)
         return hashlib.sha256(material.encode()).hexdigest()
 

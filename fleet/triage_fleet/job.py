@@ -23,16 +23,19 @@ class Settings:
     display_filter: str = ""     # the -z FILTER (selects connections)
     preferences: tuple = ()      # "-o" values, e.g. ("triage.policy_file:/p.csv",)
 
-    def z_argument(self):
+    def z_argument(self, capture_name=None):
         words = ["triage", "format=json"]
+        if capture_name:
+            # The report names its capture; a comma would end the option.
+            words.append("name=" + capture_name.replace(",", "_"))
         if self.report_options:
             words.append(self.report_options)
         if self.display_filter:
             words.append(self.display_filter)
         return ",".join(words)
 
-    def tshark_command(self, source):
-        command = list(self.tshark) + ["-r", source, "-q", "-z", self.z_argument()]
+    def tshark_command(self, source, capture_name=None):
+        command = list(self.tshark) + ["-r", source, "-q", "-z", self.z_argument(capture_name)]
         for preference in self.preferences:
             command += ["-o", preference]
         return command
@@ -66,12 +69,12 @@ def triage(capture, settings):
     try:
         if capture.is_url:
             downloader = curl.stream(capture.location)
-            process = subprocess.run(settings.tshark_command("-"), stdin=downloader.stdout,
+            process = subprocess.run(settings.tshark_command("-", capture.name), stdin=downloader.stdout,
                                      capture_output=True, preexec_fn=die_with_parent)
             downloader.stdout.close()
         else:
-            process = subprocess.run(settings.tshark_command(capture.location), stdin=subprocess.DEVNULL,
-                                     capture_output=True, preexec_fn=die_with_parent)
+            process = subprocess.run(settings.tshark_command(capture.location, capture.name),
+                                     stdin=subprocess.DEVNULL, capture_output=True, preexec_fn=die_with_parent)
         download_error = None
         if downloader is not None:
             try:

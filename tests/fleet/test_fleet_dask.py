@@ -33,7 +33,9 @@ class FleetOnDask(harness.SandboxTestCase):
         os.chmod(cls.folder, 0o755)
         cls.tshark = tshark_wrapper(cls.sandbox)
         cls.slow_tshark = tshark_wrapper(cls.sandbox, delay=1.5)
-        cls.expected = {f"instance-{name}": cls.sandbox.json_report(os.path.join(cls.folder, f"instance-{name}.pcap"))
+        # Each report names its capture as the fleet does.
+        cls.expected = {f"instance-{name}": cls.sandbox.json_report(os.path.join(cls.folder, f"instance-{name}.pcap"),
+                                                                    f"triage,name=instance-{name}")
                         for name in SAMPLES}
 
     def setUp(self):

@@ -38,7 +38,9 @@ class FleetOnFolder(harness.SandboxTestCase):
         with open(cls.counting_tshark, "w") as handle:
             handle.write(f'#!/bin/sh\necho "$*" >> {cls.log}\nexec {cls.tshark} "$@"\n')
         os.chmod(cls.counting_tshark, 0o755)
-        cls.expected = {f"instance-{name}": cls.sandbox.json_report(os.path.join(cls.folder, f"instance-{name}.pcap"))
+        # Each report names its capture as the fleet does.
+        cls.expected = {f"instance-{name}": cls.sandbox.json_report(os.path.join(cls.folder, f"instance-{name}.pcap"),
+                                                                    f"triage,name=instance-{name}")
                         for name in SAMPLES}
 
     def fleet(self, out, *extra, tshark=None):

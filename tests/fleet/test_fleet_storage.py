@@ -77,7 +77,7 @@ class FleetFromStorage(harness.SandboxTestCase):
             os.makedirs(folder)
             shutil.copy(os.path.join(generated, name + ".pcap"), os.path.join(folder, "capture.cap"))
             cls.expected[f"vmss__instance_{number}__capture"] = cls.sandbox.json_report(
-                os.path.join(generated, name + ".pcap"))
+                os.path.join(generated, name + ".pcap"), f"triage,name=vmss__instance_{number}__capture")
         with open(os.path.join(generated, "mixed.pcap"), "rb") as handle:
             cls.capture_bytes = handle.read()
         cut = os.path.join(upload, "vmss", "instance_9")
