@@ -34,7 +34,8 @@ class EndpointsTab(SandboxTestCase):
         packets = self.sandbox.fields(capture, fields, display_filter="tcp && !icmp && !icmpv6")
         servers = {}
         for stream, syn, ack, src4, src6, dst4, dst6, sport, dport, _ in packets:
-            if syn == "1" and ack == "0" and stream not in servers:
+            # tshark prints booleans as 1/0 up to 4.2 and as True/False from 4.4 on
+            if syn in ("1", "True") and ack in ("0", "False") and stream not in servers:
                 servers[stream] = (dst4 or dst6, int(dport))
         counts = collections.defaultdict(lambda: [0, 0, 0, 0])
         for stream, _, _, src4, src6, dst4, dst6, sport, dport, length in packets:
