@@ -51,13 +51,13 @@ static char *loaded_file_name(void)
     return g_path_get_basename(info->cf_filename);
 }
 
-/* The window itself shows exactly what "-z triage,REPORT" prints, without a
- * name; copies carry the file's name, since they leave Wireshark. */
-static char *render(gui_report *report, triage_format format, gboolean named)
+/* Exactly what "-z triage,REPORT,name=FILE" prints: the window and every
+ * copy name the loaded file, since a copy leaves Wireshark. */
+static char *render(gui_report *report, triage_format format)
 {
     char *text = NULL;
     size_t length = 0;
-    char *name = named ? loaded_file_name() : NULL;
+    char *name = loaded_file_name();
     FILE *stream = open_memstream(&text, &length);
     triage_write_reports(stream, report->reports, format, TRIAGE_DEFAULT_TOP, TRIAGE_DEFAULT_TOP, TRIAGE_SORT_CONNECTIONS,
                          report->filter, report->filter ? &report->selection : NULL, name);
@@ -87,7 +87,7 @@ static void gui_draw(void *data)
     char *text;
     if (!report->window || !ops)
         return;
-    text = render(report, TRIAGE_FORMAT_TEXT, FALSE);
+    text = render(report, TRIAGE_FORMAT_TEXT);
     ops->set_text(report->window, text);
     free(text);
 }
@@ -130,7 +130,7 @@ static void window_closed(void *data)
 static void copy_report(gui_report *report, triage_format format)
 {
     const funnel_ops_t *ops = funnel_get_funnel_ops();
-    char *text = render(report, format, TRUE);
+    char *text = render(report, format);
     GString *copy = g_string_new(text);
     ops->copy_to_clipboard(copy);
     g_string_free(copy, TRUE);

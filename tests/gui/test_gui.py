@@ -48,6 +48,12 @@ UNPRIVILEGED = 65534  # the harness runs Wireshark as nobody when we are root
 SCREENSHOT_LIMIT = 150 * 1024
 
 # Statistics entries: window title, the -z argument that prints the same text, screenshot.
+def named(argument):
+    """The -z words with the capture's name: the report windows name the
+    loaded file (demo.pcap), as tshark does with name=."""
+    return argument + ",name=demo.pcap"
+
+
 REPORTS = (
     ("Capture Triage: Handshake RTT", "triage,rtt", "report-rtt.png"),
     ("Capture Triage: Policy Findings", "triage,policy", "report-policy.png"),
@@ -382,7 +388,7 @@ class CaptureTriageGui(GuiTestCase):
         for title, argument, _ in REPORTS:
             with self.subTest(report=title):
                 window = self.observed("report " + title)
-                expected = self.tshark_text(argument)
+                expected = self.tshark_text(named(argument))
                 self.assertSameText(window["clipboard_text"], expected, f"'{title}' Copy")
                 self.assertSameText(window["window_text"], expected, f"'{title}' window text")
 
@@ -390,13 +396,13 @@ class CaptureTriageGui(GuiTestCase):
         for title, argument, _ in REPORTS:
             with self.subTest(report=title):
                 window = self.observed("report " + title)
-                format_option = argument + ",format=json" if "," in argument else "triage,format=json"
-                expected = parse_single_json(self.tshark_text(format_option))
+                expected = parse_single_json(self.tshark_text(named(argument) + ",format=json"))
+                self.assertEqual(expected["reports"][0]["capture"]["name"], "demo.pcap")
                 self.assertEqual(parse_single_json(window["clipboard_json"]), expected)
 
     def test_set_filter_gives_the_filtered_tshark_report(self):
         window = self.observed("report Capture Triage: Handshake RTT")
-        expected = self.tshark_text("triage,rtt," + CONNECTION_FILTER)
+        expected = self.tshark_text(named("triage,rtt") + "," + CONNECTION_FILTER)
         self.assertIn(f"Filter: {CONNECTION_FILTER}\n", expected)
         self.assertSameText(window["filtered_clipboard_text"], expected, "Set filter… then Copy")
         self.assertSameText(window["filtered_window_text"], expected, "Set filter… window text")
