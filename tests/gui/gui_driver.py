@@ -542,6 +542,9 @@ class Session:
 
     def copy_with(self, dialog, button):
         set_clipboard(NOTHING_COPIED)
+        # xclip takes the selection in the background: until it has, the
+        # clipboard still holds the previous copy, which would pass for new.
+        wait_until("the clipboard to be cleared", lambda: clipboard() == NOTHING_COPIED)
         press(find(dialog, named("push button", button)))
         return wait_for_new(f"the clipboard after {button}", clipboard, NOTHING_COPIED)
 
