@@ -173,6 +173,9 @@
             const cell = valueCell(key, value, options);
             const dd = element('dd', { 'data-key': key, 'data-value': cell.getAttribute('data-value') });
             dd.append(...cell.childNodes);
+            // Every line of a header has a value, as in the text report.
+            if (dd.textContent.trim() === '')
+                dd.textContent = '(none)';
             list.append(element('dt', null, humanize(key)), dd);
         }
         return list;
