@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // SPDX-License-Identifier: GPL-2.0-or-later
 //
-// make-world-map.js — writes ui_menus/html/world-map.json, the country shapes
+// make-world-map.js — writes report/html/world-map.json, the country shapes
 // of the HTML report's map, as SVG path data keyed by ISO 3166-1 alpha-2
 // (what MaxMind's country_iso gives).  Run by hand when the shapes should
 // change; the output is committed, so neither the build nor CI needs node,
@@ -9,7 +9,7 @@
 //
 //   mkdir /tmp/wm && cd /tmp/wm && npm install world-atlas@2.0.2
 //   node tools/make-world-map.js /tmp/wm/node_modules/world-atlas/countries-110m.json \
-//        /usr/share/iso-codes/json/iso_3166-1.json > ui_menus/html/world-map.json
+//        /usr/share/iso-codes/json/iso_3166-1.json > report/html/world-map.json
 //
 // Sources:
 //   - shapes: Natural Earth 1:110m admin-0 countries (public domain,

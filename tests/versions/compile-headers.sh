@@ -80,7 +80,7 @@ fetch_headers() {
 
 # The plugin's sources that include epan (CMakeLists.txt's TRIAGE_PLUGIN_SOURCES).
 plugin_sources() {
-    ls "$repo"/plugin/*.c "$repo"/tap/tap_glue.c "$repo"/ui_menus/stats_*.c "$repo"/ui_menus/gui_*.c "$repo"/ui_menus/menubar.c
+    ls "$repo"/plugin/*.c "$repo"/glue/*.c "$repo"/ui_menus/*.c
 }
 
 # Compiles every plugin source against one include root, as CMake would:
@@ -104,7 +104,7 @@ compile_suite() {
         if ! ${CC:-cc} -std=gnu11 -fsyntax-only -Wall -Wextra -Wno-missing-field-initializers -Werror \
                 -fvisibility=hidden -fPIC -DWS_BUILD_DLL -DTRIAGE_VERSION=\"0.0.0\" \
                 -I"$include" "${glib_flags[@]}" \
-                -I"$repo/plugin" -I"$repo/tap" -I"$repo/ui_menus" "$source"; then
+                -I"$repo/plugin" -I"$repo/glue" -I"$repo/tap" -I"$repo/report" -I"$repo/ui_menus" "$source"; then
             echo "FAIL $suite ${source#$repo/}"
             failed=1
         fi

@@ -12,7 +12,7 @@
 
 #include <string.h>
 
-#include "../tap/destinations.h"
+#include "destinations.h"
 
 /* One alert rule's findings while the report is built: those confirmed
  * (or that need no confirmation), or those that rest on the port alone. */

@@ -58,7 +58,7 @@
 
 #include <glib.h>
 #include <stdio.h>
-#include "../tap/packet_facts.h"
+#include "packet_facts.h"
 
 typedef enum {
     TRIAGE_FORMAT_TEXT,

@@ -14,10 +14,10 @@
 #include <string.h>
 
 #include "report_rtt.h"
-#include "../tap/byte_hash.h"
-#include "../tap/connection_table.h"
-#include "../tap/percentile.h"
-#include "../tap/log_sketch.h"
+#include "byte_hash.h"
+#include "connection_table.h"
+#include "percentile.h"
+#include "log_sketch.h"
 
 /* The order of the stats rows: the headline number first. */
 static const triage_leg statistics_order[] = {

@@ -33,7 +33,7 @@
 
 #include "report.h"
 #include "options.h"
-#include "../tap/destinations.h"
+#include "destinations.h"
 
 /* Wireshark's knowledge, lent by the glue.  Every member may be NULL. */
 typedef struct triage_dests_callbacks {

@@ -35,7 +35,7 @@
 #define TRIAGE_REPORT_POLICY_H
 
 #include "report.h"
-#include "../tap/policy.h"
+#include "policy.h"
 
 /* Which connections the report covers (by connection index); NULL = all. */
 typedef gboolean (*triage_policy_connection_selected_fn)(guint32 connection_index, void *user_data);

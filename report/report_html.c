@@ -3,7 +3,7 @@
  * report_html.c — the HTML writer: one self-contained page per run.
  *
  * The page carries the JSON document of report_json.c unchanged and a script
- * (ui_menus/html/report.js) that draws it with plain DOM and inline SVG.  So
+ * (report/html/report.js) that draws it with plain DOM and inline SVG.  So
  * the page can never show a number the JSON does not have, and a column a
  * builder adds appears on the page without a change here.
  *

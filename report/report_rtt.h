@@ -23,8 +23,8 @@
 #define TRIAGE_REPORT_RTT_H
 
 #include "report.h"
-#include "../tap/connection_table.h"
-#include "../tap/handshake.h"
+#include "connection_table.h"
+#include "handshake.h"
 
 #ifndef TRIAGE_SELECTION_FN_DEFINED
 #define TRIAGE_SELECTION_FN_DEFINED
