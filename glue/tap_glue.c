@@ -28,67 +28,33 @@ typedef struct tcp_follow_payload_view {
     tvbuff_t *payload;
 } tcp_follow_payload_view;
 
-/* The policy engine only looks at the start of a payload. */
-#define TRIAGE_PAYLOAD_PREFIX_BYTES 512
 #define TRIAGE_MAX_LAYERS 64
-
-/* What a re-dissection needs to show the same fields: 8 bytes per frame. */
-typedef struct frame_marks {
-    guint32 connection;
-    gint16 policy_rule;
-    guint8 flags;
-    guint8 policy_evidence;
-} frame_marks;
-
-enum {
-    MARK_STORED = 1,
-    MARK_VIOLATION = 2,
-    MARK_RAISE_EXPERT = 4,
-    MARK_PROVISIONAL = 8,
-    MARK_PORT_ONLY = 16,
-};
 
 static struct {
     int tap_tcp, tap_udp, tap_ip, tap_ipv6, tap_tcp_follow, tap_udp_follow;
-    int proto_ip, proto_ipv6, proto_tcp, proto_udp, proto_icmp, proto_icmpv6;
-} ids = { -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+    int proto_ip, proto_ipv6, proto_tcp, proto_udp, proto_icmp, proto_icmpv6, proto_triage;
+} ids = { -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
 
-static struct {
-    gboolean started;
-    triage_glue_settings settings;
-    triage_connection_table *connections;
-    triage_handshake_engine *handshakes;
-    triage_policy_engine *policy_engine;
-    GByteArray *processed;      /* one bit per frame number */
-    GArray *marks;              /* frame_marks by frame number, when kept */
-    guint32 last_connection;
-    guint32 last_tcp_stream;
-    guint64 packets;
-    triage_time first_time, last_time;
-    guint report_listeners;
-    gboolean finished;          /* end-of-capture outcomes are assigned */
-    int proto_triage;
-    /* Filter rules (the policy's slow path): one frame-tap listener per
-     * rule marks the frames its filter matches.  Taps run after the
-     * postdissector, so a frame's policy step waits until the next frame
-     * (or the report) when the policy has filter rules. */
-    GPtrArray *filter_listeners;
-    struct pending_frame {
-        gboolean valid;
-        gboolean keep_marks;
-        guint32 connection;
-        gboolean to_server;
-        guint64 filter_bits;
-        triage_flow_packet packet;
-        guint8 payload[TRIAGE_PAYLOAD_PREFIX_BYTES];
-        int layer_ids[TRIAGE_MAX_LAYERS];
-        guint layer_count;
-    } pending;
-} state;
+/* The open capture's session; NULL between captures.  Everything else about
+ * a capture lives in it. */
+static triage_session *session;
 
+/* Filter rules (the policy's slow path): one frame-tap listener per rule
+ * marks the frames its filter matches.  Taps run after the whole
+ * dissection, so a frame's policy step waits for them: the judge, a
+ * frame-tap listener registered before them, runs after them (Wireshark
+ * calls the latest listener first) and hands the session the frame's
+ * matches. */
 typedef struct filter_listener {
     guint bit;
 } filter_listener;
+
+static struct {
+    GPtrArray *listeners;       /* filter_listener *, registered */
+    gboolean judge_registered;
+    guint32 waiting_frame;      /* the frame whose policy step waits; 0 = none */
+    guint64 matched;            /* its filter matches so far */
+} filters;
 
 static tap_packet_status helper_tap_packet(void *tapdata _U_, packet_info *pinfo _U_,
                                            epan_dissect_t *edt _U_, const void *data _U_,
@@ -99,7 +65,7 @@ static tap_packet_status helper_tap_packet(void *tapdata _U_, packet_info *pinfo
 
 static void register_helper(const char *tap_name)
 {
-    GString *error = register_tap_listener(tap_name, &state, NULL,
+    GString *error = register_tap_listener(tap_name, &ids, NULL,
                                            TL_IS_DISSECTOR_HELPER | TL_REQUIRES_NOTHING,
                                            NULL, helper_tap_packet, NULL, NULL);
     if (error) {
@@ -122,6 +88,7 @@ void triage_glue_register_helper_taps(void)
     ids.proto_udp = proto_get_id_by_filter_name("udp");
     ids.proto_icmp = proto_get_id_by_filter_name("icmp");
     ids.proto_icmpv6 = proto_get_id_by_filter_name("icmpv6");
+    ids.proto_triage = proto_get_id_by_filter_name("triage");
     /* One helper keeps tapping active, which costs nothing measurable: the
      * tcp, udp and ip taps queue headers TCP, UDP and IP parse anyway. */
     register_helper("frame");
@@ -158,18 +125,36 @@ static tap_packet_status filter_rule_matched(void *data, packet_info *pinfo, epa
                                              const void *tap_data _U_, tap_flags_t flags _U_)
 {
     const filter_listener *listener = data;
-    if (state.pending.valid && state.pending.packet.frame == pinfo->num)
-        state.pending.filter_bits |= G_GUINT64_CONSTANT(1) << listener->bit;
+    if (filters.waiting_frame == pinfo->num)
+        filters.matched |= G_GUINT64_CONSTANT(1) << listener->bit;
+    return TAP_PACKET_DONT_REDRAW;
+}
+
+static tap_packet_status judge_frame(void *data _U_, packet_info *pinfo, epan_dissect_t *edt _U_,
+                                     const void *tap_data _U_, tap_flags_t flags _U_)
+{
+    if (session && filters.waiting_frame == pinfo->num) {
+        triage_session_judge_frame(session, filters.matched);
+        filters.waiting_frame = 0;
+        filters.matched = 0;
+    }
     return TAP_PACKET_DONT_REDRAW;
 }
 
 static void register_filter_listeners(const triage_policy *policy)
 {
-    state.filter_listeners = g_ptr_array_new_with_free_func(g_free);
+    GString *error = register_tap_listener("frame", &filters, NULL, TL_REQUIRES_NOTHING, NULL, judge_frame,
+                                           NULL, NULL);
+    if (error) {
+        ws_warning("Capture Triage: cannot judge filter rules: %s", error->str);
+        g_string_free(error, TRUE);
+        return;
+    }
+    filters.judge_registered = TRUE;
+    filters.listeners = g_ptr_array_new_with_free_func(g_free);
     for (guint i = 0; i < triage_policy_rule_count(policy); i++) {
         const triage_policy_rule *rule = triage_policy_rule_at(policy, i);
         filter_listener *listener;
-        GString *error;
         if (!rule->filter || rule->filter_bit < 0)
             continue;
         listener = g_new0(filter_listener, 1);
@@ -184,109 +169,55 @@ static void register_filter_listeners(const triage_policy *policy)
             g_free(listener);
             continue;
         }
-        g_ptr_array_add(state.filter_listeners, listener);
+        g_ptr_array_add(filters.listeners, listener);
     }
 }
 
 static void remove_filter_listeners(void)
 {
-    if (!state.filter_listeners)
-        return;
-    for (guint i = 0; i < state.filter_listeners->len; i++)
-        remove_tap_listener(g_ptr_array_index(state.filter_listeners, i));
-    g_ptr_array_free(state.filter_listeners, TRUE);
-    state.filter_listeners = NULL;
+    if (filters.judge_registered)
+        remove_tap_listener(&filters);
+    filters.judge_registered = FALSE;
+    if (filters.listeners) {
+        for (guint i = 0; i < filters.listeners->len; i++)
+            remove_tap_listener(g_ptr_array_index(filters.listeners, i));
+        g_ptr_array_free(filters.listeners, TRUE);
+    }
+    filters.listeners = NULL;
+    filters.waiting_frame = 0;
+    filters.matched = 0;
 }
 
-static triage_policy_engine *policy_engine_new(const triage_glue_settings *settings)
+void triage_glue_start(const triage_session_settings *settings)
 {
+    triage_session_settings with_knowledge = *settings;
     GArray *carrier_ids = g_array_new(FALSE, FALSE, sizeof(int));
-    triage_policy_engine *engine;
+
+    triage_glue_stop();
     for (guint i = 0; triage_policy_carrier_protocols[i]; i++) {
         int id = proto_get_id_by_filter_name(triage_policy_carrier_protocols[i]);
         if (id >= 0)
             g_array_append_val(carrier_ids, id);
     }
-    engine = triage_policy_engine_new(settings->policy, settings->allowlist, settings->internal_networks,
-                                      settings->internal_network_count, (const int *)carrier_ids->data,
-                                      carrier_ids->len, settings->max_connections);
+    with_knowledge.port_is_service = port_is_service;
+    with_knowledge.carrier_protocol_ids = (const int *)carrier_ids->data;
+    with_knowledge.carrier_protocol_count = carrier_ids->len;
+    session = triage_session_new(&with_knowledge);
     g_array_free(carrier_ids, TRUE);
-    return engine;
-}
-
-void triage_glue_start(const triage_glue_settings *settings)
-{
-    triage_glue_stop();
-    state.settings = *settings;
-    state.connections = triage_connection_table_new(settings->max_connections, port_is_service, NULL);
-    state.handshakes = triage_handshake_engine_new(settings->max_connections);
-    if (settings->policy) {
-        state.policy_engine = policy_engine_new(settings);
-        if (triage_policy_filter_rule_count(settings->policy))
-            register_filter_listeners(settings->policy);
-    }
-    state.pending.valid = FALSE;
-    state.proto_triage = proto_get_id_by_filter_name("triage");
-    state.processed = g_byte_array_new();
-    state.marks = g_array_new(FALSE, TRUE, sizeof(frame_marks));
-    state.last_connection = TRIAGE_NO_CONNECTION;
-    state.last_tcp_stream = TRIAGE_NO_CONNECTION;
-    state.packets = 0;
-    state.first_time = state.last_time = 0;
-    state.started = TRUE;
+    if (settings->policy && triage_policy_filter_rule_count(settings->policy))
+        register_filter_listeners(settings->policy);
 }
 
 void triage_glue_stop(void)
 {
-    if (!state.started)
-        return;
     remove_filter_listeners();
-    triage_connection_table_free(state.connections);
-    triage_handshake_engine_free(state.handshakes);
-    if (state.policy_engine)
-        triage_policy_engine_free(state.policy_engine);
-    g_byte_array_free(state.processed, TRUE);
-    g_array_free(state.marks, TRUE);
-    state.connections = NULL;
-    state.handshakes = NULL;
-    state.policy_engine = NULL;
-    state.processed = NULL;
-    state.marks = NULL;
-    state.started = FALSE;
+    triage_session_free(session);
+    session = NULL;
 }
 
-void triage_glue_report_listener_added(void)
+const triage_session *triage_glue_session(void)
 {
-    /* Reports register before the first packet (tshark starts them after
-     * opening the file, the GUI before retapping): no frame misses its
-     * payload. */
-    triage_glue_want_payloads();
-    state.report_listeners++;
-}
-void triage_glue_report_listener_removed(void)
-{
-    if (state.report_listeners)
-        state.report_listeners--;
-}
-gboolean triage_glue_reports_active(void) { return state.report_listeners > 0; }
-
-static gboolean frame_was_processed(guint32 frame)
-{
-    guint byte = frame >> 3;
-    return byte < state.processed->len && (state.processed->data[byte] & (1u << (frame & 7)));
-}
-
-static void mark_frame_processed(guint32 frame)
-{
-    guint byte = frame >> 3;
-    if (byte >= state.processed->len) {
-        /* Grow geometrically so a capture costs O(frames) copies in all. */
-        guint new_length = MAX(byte + 1, state.processed->len * 2 + 64);
-        guint old_length = state.processed->len;
-        g_byte_array_set_size(state.processed, new_length);
-        memset(state.processed->data + old_length, 0, new_length - old_length);
-    }
-    state.processed->data[byte] |= (guint8)(1u << (frame & 7));
+    return session;
 }
 
 /* Clamped to the engines' range (packet_facts.h): a hostile capture's
@@ -354,7 +285,7 @@ static void scan_layers(packet_info *pinfo, layer_scan *scan)
          frame = wmem_list_frame_next(frame)) {
         int id = GPOINTER_TO_INT(wmem_list_frame_data(frame));
         int position = (int)scan->layer_count;
-        if (id == state.proto_triage)
+        if (id == ids.proto_triage)
             continue; /* our own postdissector is not an application */
         if (scan->layer_count < TRIAGE_MAX_LAYERS)
             scan->layer_ids[scan->layer_count++] = id;
@@ -382,7 +313,7 @@ static void scan_layers(packet_info *pinfo, layer_scan *scan)
 
 static void set_payload(const guint8 *bytes, guint32 available, triage_flow_packet *packet)
 {
-    guint32 length = MIN(available, TRIAGE_PAYLOAD_PREFIX_BYTES);
+    guint32 length = MIN(available, TRIAGE_POLICY_PAYLOAD_WINDOW);
     if (length) {
         packet->payload = bytes;
         packet->payload_length = length;
@@ -466,7 +397,7 @@ static void take_payload(int follow_tap, gboolean is_tcp, triage_flow_packet *pa
     payload = is_tcp ? ((const tcp_follow_payload_view *)data)->payload : (tvbuff_t *)data;
     if (!payload)
         return;
-    length = MIN(tvb_captured_length(payload), TRIAGE_PAYLOAD_PREFIX_BYTES);
+    length = MIN(tvb_captured_length(payload), TRIAGE_POLICY_PAYLOAD_WINDOW);
     set_payload(tvb_get_ptr(payload, 0, length), length, packet);
 }
 
@@ -546,214 +477,63 @@ static gboolean describe_flow(packet_info *pinfo, const layer_scan *scan,
     return FALSE;
 }
 
-static frame_marks *marks_for(guint32 frame, gboolean grow)
-{
-    if (frame >= state.marks->len) {
-        if (!grow)
-            return NULL;
-        /* GArray grows its allocation geometrically and zeroes only the
-         * marks in use. */
-        g_array_set_size(state.marks, frame + 1);
-    }
-    return &g_array_index(state.marks, frame_marks, frame);
-}
-
-static void view_from_marks(guint32 frame, const frame_marks *marks, triage_frame_view *view)
-{
-    view->connection = NULL;
-    view->handshake = NULL;
-    view->policy_rule = marks->policy_rule;
-    view->policy_violation = (marks->flags & MARK_VIOLATION) != 0;
-    view->policy_raise_expert = (marks->flags & MARK_RAISE_EXPERT) != 0;
-    view->policy_provisional = (marks->flags & MARK_PROVISIONAL) != 0;
-    view->policy_port_only = (marks->flags & MARK_PORT_ONLY) != 0;
-    view->policy_evidence = marks->policy_evidence;
-    if (marks->connection != TRIAGE_NO_CONNECTION) {
-        view->connection = triage_connection_table_get(state.connections, marks->connection);
-        if (view->connection && view->connection->transport == TRIAGE_TRANSPORT_TCP)
-            /* A stream can hold more than one handshake attempt. */
-            view->handshake = triage_handshake_engine_find(state.handshakes, view->connection->stream, frame);
-    }
-}
-
-static void policy_step(const triage_flow_packet *packet, const triage_connection *connection,
-                        gboolean to_server, const int *layer_ids, guint layer_count,
-                        guint64 filter_bits, gboolean keep_marks, triage_frame_view *view)
-{
-    triage_policy_verdict verdict = triage_policy_engine_add_packet(
-        state.policy_engine, connection, to_server, packet, layer_ids, layer_count, filter_bits);
-    if (view) {
-        view->policy_rule = verdict.rule;
-        view->policy_violation = verdict.violation;
-        view->policy_raise_expert = verdict.raise_expert;
-        view->policy_provisional = verdict.provisional;
-        view->policy_port_only = verdict.port_only;
-        view->policy_evidence = verdict.evidence;
-    }
-    if (keep_marks) {
-        frame_marks *marks = marks_for(packet->frame, TRUE);
-        marks->policy_rule = (gint16)verdict.rule;
-        marks->flags = (guint8)(MARK_STORED | (verdict.violation ? MARK_VIOLATION : 0) |
-                                (verdict.raise_expert ? MARK_RAISE_EXPERT : 0) |
-                                (verdict.provisional ? MARK_PROVISIONAL : 0) |
-                                (verdict.port_only ? MARK_PORT_ONLY : 0));
-        marks->policy_evidence = (guint8)verdict.evidence;
-    }
-}
-
-/* Filter rules need this frame's tap results, which come after us: keep a
- * copy of what the policy needs (the payload prefix included, the frame's
- * buffers are gone by then) and judge it when the next frame arrives. */
-static void defer_policy_step(const triage_flow_packet *packet, const triage_connection *connection,
-                              gboolean to_server, const layer_scan *scan, gboolean keep_marks)
-{
-    struct pending_frame *pending = &state.pending;
-    pending->valid = TRUE;
-    pending->keep_marks = keep_marks;
-    pending->connection = connection ? connection->index : TRIAGE_NO_CONNECTION;
-    pending->to_server = to_server;
-    pending->filter_bits = 0;
-    pending->packet = *packet;
-    if (packet->payload_length) {
-        memcpy(pending->payload, packet->payload, packet->payload_length);
-        pending->packet.payload = pending->payload;
-    }
-    memcpy(pending->layer_ids, scan->layer_ids, scan->layer_count * sizeof(int));
-    pending->layer_count = scan->layer_count;
-}
-
-void triage_glue_flush(void)
-{
-    struct pending_frame *pending = &state.pending;
-    const triage_connection *connection = NULL;
-    if (!state.started || !pending->valid)
-        return;
-    pending->valid = FALSE;
-    if (pending->connection != TRIAGE_NO_CONNECTION)
-        connection = triage_connection_table_get(state.connections, pending->connection);
-    policy_step(&pending->packet, connection, pending->to_server, pending->layer_ids,
-                pending->layer_count, pending->filter_bits, pending->keep_marks, NULL);
-}
-
 gboolean triage_glue_process_frame(packet_info *pinfo, gboolean keep_marks, triage_frame_view *view)
 {
-    guint32 frame = pinfo->num;
+    triage_frame_facts facts;
     layer_scan scan;
-    triage_flow_packet packet;
     const tcp_info_t *tcp;
-    triage_connection *connection;
-    gboolean to_server = FALSE;
-    frame_marks marks = { TRIAGE_NO_CONNECTION, -1, MARK_STORED, 0 };
+    gboolean waits;
 
-    memset(view, 0, sizeof *view);
-    view->policy_rule = -1;
-    if (!state.started)
+    if (!session) {
+        memset(view, 0, sizeof *view);
+        view->policy_rule = -1;
         return FALSE;
-
-    if (frame_was_processed(frame)) {
-        const frame_marks *stored = marks_for(frame, FALSE);
-        /* A frame dissected again means the reading pass has moved on (the
-         * GUI shows a packet, or refilters after loading): name the
-         * connections still waiting (unanswered, incomplete).  A segment
-         * that arrives later reopens its record, so this is never wrong
-         * for long. */
-        if (!state.finished) {
-            triage_handshake_engine_finish(state.handshakes);
-            state.finished = TRUE;
-        }
-        gboolean was_stored = stored != NULL && (stored->flags & MARK_STORED);
-        state.last_connection = was_stored ? stored->connection : TRIAGE_NO_CONNECTION;
-        state.last_tcp_stream = TRIAGE_NO_CONNECTION;
-        if (!was_stored)
-            return FALSE;
-        view_from_marks(frame, stored, view);
-        if (view->connection && view->connection->transport == TRIAGE_TRANSPORT_TCP)
-            state.last_tcp_stream = view->connection->stream;
-        return view->connection != NULL || view->policy_rule >= 0;
     }
+    if (triage_session_frame_seen(session, pinfo->num))
+        return triage_session_view_again(session, pinfo->num, view);
 
     /* The engines may start only now (a filter or field names triage,
      * -z expert): the follow taps listen from the next frame on. */
     payload_taps_missed_this_frame = !payload_helpers_registered;
     triage_glue_want_payloads();
-    triage_glue_flush();
     scan_layers(pinfo, &scan);
     /* What an ICMP error quotes (a DHT query, a TCP SYN) is not what this
      * flow carries: the policy sees the layers up to ICMP only. */
     if (scan.first_icmp >= 0)
         scan.layer_count = (guint)scan.first_icmp + 1;
-    memset(&packet, 0, sizeof packet);
-    packet.frame = frame;
-    packet.time = time_of(&pinfo->abs_ts);
-    packet.frame_length = pinfo->fd->pkt_len;
-
-    if (!describe_flow(pinfo, &scan, &packet, &tcp)) {
-        /* An IP frame without tap data is a dissection with taps off (the
-         * first pass of tshark -2): leave it for the pass that has them. */
-        if (scan.last_ip_position >= 0 || scan.last_ipv6_position >= 0)
-            return FALSE;
-        connection = NULL;
-    } else {
-        connection = triage_connection_table_add_packet(state.connections, &packet, &to_server);
+    memset(&facts, 0, sizeof facts);
+    facts.packet.frame = pinfo->num;
+    facts.packet.time = time_of(&pinfo->abs_ts);
+    facts.packet.frame_length = pinfo->fd->pkt_len;
+    facts.layer_ids = scan.layer_ids;
+    facts.layer_count = scan.layer_count;
+    facts.has_flow = describe_flow(pinfo, &scan, &facts.packet, &tcp);
+    /* An IP frame without tap data is a dissection with taps off (the first
+     * pass of tshark -2): leave it for the pass that has them. */
+    if (!facts.has_flow && (scan.last_ip_position >= 0 || scan.last_ipv6_position >= 0)) {
+        memset(view, 0, sizeof *view);
+        view->policy_rule = -1;
+        return FALSE;
     }
-
-    mark_frame_processed(frame);
-    state.finished = FALSE;
-    if (state.packets == 0 || packet.time < state.first_time)
-        state.first_time = packet.time;
-    if (state.packets == 0 || packet.time > state.last_time)
-        state.last_time = packet.time;
-    state.packets++;
-
-    state.last_connection = connection ? connection->index : TRIAGE_NO_CONNECTION;
-    state.last_tcp_stream = TRIAGE_NO_CONNECTION;
-    if (connection) {
-        marks.connection = connection->index;
-        view->connection = connection;
-    }
-
     if (tcp) {
-        triage_tcp_segment segment;
-        segment.frame = frame;
-        segment.time = packet.time;
-        segment.stream = tcp->th_stream;
-        segment.flags = tcp->th_flags;
-        segment.seq = tcp->th_rawseq;
-        segment.ack = tcp->th_rawack;
-        segment.payload_length = tcp->th_have_seglen ? tcp->th_seglen : 0;
-        segment.source = packet.source;
-        segment.destination = packet.destination;
-        segment.source_port = packet.source_port;
-        segment.destination_port = packet.destination_port;
-        if (connection) {
-            view->handshake = triage_handshake_engine_add_segment(state.handshakes, &segment);
-            state.last_tcp_stream = tcp->th_stream;
-        } else {
-            /* Over the connection table's bound: the RTT report counts it
-             * as not tracked, like the other reports. */
-            triage_handshake_engine_add_untracked_segment(state.handshakes, &segment);
-        }
+        triage_tcp_segment *segment = &facts.segment;
+        facts.has_tcp = TRUE;
+        segment->frame = pinfo->num;
+        segment->time = facts.packet.time;
+        segment->stream = tcp->th_stream;
+        segment->flags = tcp->th_flags;
+        segment->seq = tcp->th_rawseq;
+        segment->ack = tcp->th_rawack;
+        segment->payload_length = tcp->th_have_seglen ? tcp->th_seglen : 0;
+        segment->source = facts.packet.source;
+        segment->destination = facts.packet.destination;
+        segment->source_port = facts.packet.source_port;
+        segment->destination_port = facts.packet.destination_port;
     }
-
-    if (keep_marks)
-        *marks_for(frame, TRUE) = marks;
-    if (state.policy_engine) {
-        if (state.filter_listeners && state.filter_listeners->len)
-            defer_policy_step(&packet, connection, to_server, &scan, keep_marks);
-        else
-            policy_step(&packet, connection, to_server, scan.layer_ids, scan.layer_count, 0,
-                        keep_marks, view);
+    waits = filters.judge_registered && filters.listeners && filters.listeners->len;
+    if (waits) {
+        filters.waiting_frame = pinfo->num;
+        filters.matched = 0;
     }
-    return view->connection != NULL || view->policy_rule >= 0;
+    return triage_session_add_frame(session, &facts, keep_marks, waits, view);
 }
-
-guint32 triage_glue_last_frame_connection(void) { return state.last_connection; }
-guint32 triage_glue_last_frame_tcp_stream(void) { return state.last_tcp_stream; }
-triage_connection_table *triage_glue_connections(void) { return state.connections; }
-triage_handshake_engine *triage_glue_handshakes(void) { return state.handshakes; }
-triage_policy_engine *triage_glue_policy_engine(void) { return state.policy_engine; }
-const triage_policy *triage_glue_policy(void) { return state.settings.policy; }
-const triage_glue_settings *triage_glue_current_settings(void) { return &state.settings; }
-guint64 triage_glue_packet_count(void) { return state.packets; }
-triage_time triage_glue_first_time(void) { return state.first_time; }
-triage_time triage_glue_last_time(void) { return state.last_time; }

@@ -58,6 +58,8 @@ static expert_field ei_rtt_failed = EI_INIT;
 
 static dissector_handle_t triage_handle;
 static int expert_tap_id = -1;
+/* The "triage" tap: every frame the session saw, as a triage_frame_view. */
+static int triage_tap_id = -1;
 /* Wireshark rather than tshark: decided once per capture, in triage_init. */
 static gboolean gui_session;
 
@@ -142,7 +144,7 @@ static void add_rtt_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
             proto_item_set_generated(proto_tree_add_string(rtt_tree, hf_rtt_anomaly, tvb, 0, 0, name));
     }
 
-    outcome = triage_handshake_get_outcome(h);
+    outcome = triage_handshake_get_outcome(h, view->capture_read);
     if (outcome != TRIAGE_OUTCOME_PENDING) {
         proto_item_set_generated(proto_tree_add_string(rtt_tree, hf_rtt_outcome, tvb, 0, 0,
                                                        triage_handshake_outcome_name(outcome)));
@@ -157,7 +159,7 @@ static void add_rtt_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
 static void add_policy_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
                              const triage_frame_view *view)
 {
-    const triage_policy *policy = triage_glue_policy();
+    const triage_policy *policy = triage_session_policy(triage_glue_session());
     const triage_policy_rule *rule;
     proto_tree *policy_tree;
     proto_item *item;
@@ -194,23 +196,39 @@ static void add_policy_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo
     g_free(message);
 }
 
+/* Publishes the frame's view to the listeners of the "triage" tap (the
+ * reports, the tables, the Endpoints and Conversations tab).  Taps run after
+ * the whole dissection, so the view is copied into the packet's memory. */
+static void publish(packet_info *pinfo, const triage_frame_view *view)
+{
+    triage_frame_view *published;
+
+    if (view->frame == 0 || !have_tap_listener(triage_tap_id))
+        return;
+    published = wmem_new(pinfo->pool, triage_frame_view);
+    *published = *view;
+    tap_queue_packet(triage_tap_id, pinfo, published);
+}
+
 static int dissect_triage(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     triage_frame_view view;
+    gboolean shows;
     proto_tree *triage_tree;
     proto_item *root;
 
-    /* The idle path: nobody looks at our fields, expert infos or reports.
-     * A tree alone is no reason to work: tshark builds one for -z io,stat
-     * or -T fields of other protocols.  proto_field_is_referenced is TRUE
-     * for a visible tree and for any triage field a filter, column or -e
-     * names. */
-    if (!gui_session && !triage_glue_reports_active() && !have_tap_listener(expert_tap_id) &&
-        !triage_endpoint_tabs_listening() && !proto_field_is_referenced(tree, proto_triage))
+    /* The idle path: nobody looks at our fields, expert infos, tap or
+     * reports.  A tree alone is no reason to work: tshark builds one for
+     * -z io,stat or -T fields of other protocols.
+     * proto_field_is_referenced is TRUE for a visible tree and for any
+     * triage field a filter, column or -e names. */
+    if (!gui_session && !have_tap_listener(triage_tap_id) && !have_tap_listener(expert_tap_id) &&
+        !proto_field_is_referenced(tree, proto_triage))
         return 0;
-    if (!triage_glue_process_frame(pinfo, tree != NULL || gui_session, &view))
+    shows = triage_glue_process_frame(pinfo, tree != NULL || gui_session, &view);
+    publish(pinfo, &view);
+    if (!shows)
         return 0;
-    triage_queue_endpoint_tap(pinfo, view.connection);
     if (!(view.handshake && frame_is_handshake_packet(view.handshake, pinfo->num)) &&
         !(view.policy_rule >= 0 && view.policy_violation))
         return 0;
@@ -231,7 +249,7 @@ static int dissect_triage(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
 
 static void triage_init(void)
 {
-    triage_glue_settings settings;
+    triage_session_settings settings;
     ws_info_t *ws_info;
     /* the expert tap is registered after plugin handoffs run */
     expert_tap_id = find_tap_id("expert");
@@ -339,14 +357,10 @@ void proto_register_triage(void)
 
     triage_handle = create_dissector_handle(dissect_triage, proto_triage);
     register_postdissector(triage_handle);
-    triage_register_reports();
-    triage_register_endpoint_tabs(proto_triage);
+    triage_tap_id = register_tap("triage");
 }
 
 void proto_reg_handoff_triage(void)
 {
     triage_glue_register_helper_taps();
-    triage_register_gui_reports();
-    triage_register_gui_tables();
-    triage_register_menus();
 }

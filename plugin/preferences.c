@@ -130,15 +130,13 @@ static triage_policy *current_policy;
 static GPtrArray *current_errors;
 static const char *current_source = "default";
 static char *current_path;
-/* A policy replaced while a capture still uses it is freed at the next
- * capture start, never under the engines' feet. */
-static GPtrArray *retired_policies;
 static GArray *internal_networks;
 
+/* A capture that still uses the policy holds a reference of its own: the
+ * policy lives until that capture's session ends. */
 static void retire_current_policy(void)
 {
-    if (current_policy)
-        g_ptr_array_add(retired_policies, current_policy);
+    triage_policy_unref(current_policy);
     current_policy = NULL;
     if (current_errors)
         g_ptr_array_unref(current_errors);
@@ -259,11 +257,8 @@ static void policy_table_changed(void)
     load_policy();
 }
 
-void triage_settings_for_capture(triage_glue_settings *settings)
+void triage_settings_for_capture(triage_session_settings *settings)
 {
-    /* The engines of the previous capture are gone: retired policies can go. */
-    triage_glue_stop();
-    g_ptr_array_set_size(retired_policies, 0);
     if (!internal_networks)
         apply_preferences();
     memset(settings, 0, sizeof *settings);
@@ -294,8 +289,6 @@ void triage_register_preferences(int proto)
     };
     module_t *module = prefs_register_protocol(proto, apply_preferences);
     uat_t *policy_table;
-
-    retired_policies = g_ptr_array_new_with_free_func((GDestroyNotify)triage_policy_free);
 
     prefs_register_filename_preference(module, "policy_file", "Policy file",
         "A policy in CSV (see samples/policies/README.md). When set, it replaces the policy table.",

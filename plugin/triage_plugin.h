@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * triage_plugin.h — what the plugin's parts share: the protocol id, the
- * preferences and the policy in force, and the registration entry points.
+ * preferences and the policy in force.  Nothing here knows the user
+ * interface: ui_menus/ registers itself (ui_menus/ui_register.c).
  */
 #ifndef TRIAGE_PLUGIN_H
 #define TRIAGE_PLUGIN_H
@@ -36,23 +37,12 @@ int triage_protocol_id(void);
 
 /* plugin/preferences.c */
 void triage_register_preferences(int proto);
-void triage_settings_for_capture(triage_glue_settings *settings);
+/* The settings of the capture about to start; the policy is referenced by
+ * the session built from them. */
+void triage_settings_for_capture(triage_session_settings *settings);
 /* Where the policy in force came from: "default", "table" or "file". */
 const char *triage_policy_source(void);
 const char *triage_policy_path(void);      /* NULL unless from a file */
 GPtrArray *triage_policy_errors(void);     /* of triage_policy_error* */
-
-/* ui_menus/stats_tshark.c: the -z triage reports */
-void triage_register_reports(void);
-/* ui_menus/stats_gui.c: Statistics › Capture Triage › … text windows */
-void triage_register_gui_reports(void);
-/* ui_menus/gui_table.c: Statistics › Capture Triage: … tables */
-void triage_register_gui_tables(void);
-/* ui_menus/gui_endpoints.c: the Triage tab of Endpoints and Conversations */
-void triage_register_endpoint_tabs(int proto);
-void triage_queue_endpoint_tap(packet_info *pinfo, const triage_connection *connection);
-gboolean triage_endpoint_tabs_listening(void);
-/* ui_menus/menubar.c: the Capture Triage menu of one-click filters */
-void triage_register_menus(void);
 
 #endif

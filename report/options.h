@@ -13,12 +13,8 @@
 
 #include <glib.h>
 #include "report.h"
+#include "destinations.h" /* triage_sort */
 
-typedef enum {
-    TRIAGE_SORT_CONNECTIONS,
-    TRIAGE_SORT_BYTES,
-    TRIAGE_SORT_PACKETS,
-} triage_sort;
 
 /* Which reports a -z string asks for. */
 enum {

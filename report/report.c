@@ -264,6 +264,18 @@ void triage_table_add_footnote(triage_table *table, const char *text)
     g_ptr_array_add(table->footnotes, g_strdup(text));
 }
 
+void triage_table_add_not_shown(triage_table *table, guint available, guint shown, const char *one,
+                                const char *many)
+{
+    char *text;
+
+    if (available <= shown)
+        return;
+    text = g_strdup_printf("%u more %s not shown.", available - shown, available - shown == 1 ? one : many);
+    triage_table_add_footnote(table, text);
+    g_free(text);
+}
+
 guint triage_table_column_count(const triage_table *table)
 {
     return table->columns->len;
@@ -357,7 +369,7 @@ void triage_report_add_table(triage_report *report, triage_table *table)
     g_ptr_array_add(report->tables, table);
 }
 
-void triage_reports_write(FILE *out, triage_format format, triage_report *const *reports,
+void triage_reports_write(GString *out, triage_format format, triage_report *const *reports,
                           guint count, const char *version)
 {
     g_return_if_fail(out != NULL);
@@ -372,13 +384,9 @@ void triage_reports_write(FILE *out, triage_format format, triage_report *const 
     case TRIAGE_FORMAT_JSON:
         triage_write_json(out, reports, count, version);
         break;
-    case TRIAGE_FORMAT_HTML: {
-        GString *page = g_string_new(NULL);
-        triage_append_html(page, reports, count, version);
-        fwrite(page->str, 1, page->len, out);
-        g_string_free(page, TRUE);
+    case TRIAGE_FORMAT_HTML:
+        triage_append_html(out, reports, count, version);
         break;
-    }
     default:
         g_critical("unknown report format %d", (int)format);
         break;

@@ -57,7 +57,7 @@
 #define TRIAGE_REPORT_H
 
 #include <glib.h>
-#include <stdio.h>
+
 #include "packet_facts.h"
 
 typedef enum {
@@ -118,6 +118,10 @@ guint triage_table_row_count(const triage_table *table);
 /* A line printed under the table in text output only (explanations, "N more
  * not shown").  JSON and CSV carry facts as data, not prose. */
 void triage_table_add_footnote(triage_table *table, const char *text);
+/* "N more ports not shown." when a ranked table shows fewer rows than it
+ * had; one and many are the row's noun ("port", "ports"). */
+void triage_table_add_not_shown(triage_table *table, guint available, guint shown, const char *one,
+                                const char *many);
 
 /* name: "rtt", "policy", "dests".  filter may be NULL. */
 triage_report *triage_report_new(const char *name, const char *title, const char *filter);
@@ -133,10 +137,10 @@ void triage_report_add_table(triage_report *report, triage_table *table); /* tak
  * report's "wireshark" member and in the HTML header; NULL = not known. */
 void triage_report_set_wireshark_version(triage_report *report, const char *version);
 
-/* Renders several reports as one document: JSON prints the single
+/* Appends several reports to out as one document: JSON prints the single
  * {"schema":1,...,"reports":[...]} object of DESIGN §5, CSV one stream,
  * text one block per report, HTML one page. */
-void triage_reports_write(FILE *out, triage_format format, triage_report *const *reports,
+void triage_reports_write(GString *out, triage_format format, triage_report *const *reports,
                           guint count, const char *version);
 
 /* Large enough for every formatted time below, terminator included. */

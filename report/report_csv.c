@@ -34,33 +34,33 @@ static void instance_clear(gpointer data)
 /* RFC 4180: a field is quoted when it holds a comma, a quote or a line
  * break, and a quote inside is doubled.  An empty string is quoted too, so
  * that it differs from null, which is written as nothing at all. */
-static void write_value(FILE *out, const char *text, gboolean is_null)
+static void write_value(GString *out, const char *text, gboolean is_null)
 {
     if (is_null)
         return;
     GString *valid = g_string_new(NULL);
     triage_append_valid_utf8(valid, text);
     if (valid->len > 0 && strpbrk(valid->str, ",\"\r\n") == NULL) {
-        fputs(valid->str, out);
+        g_string_append(out, valid->str);
     } else {
-        fputc('"', out);
+        g_string_append_c(out, '"');
         for (const char *c = valid->str; *c != '\0'; c++) {
             if (*c == '"')
-                fputc('"', out);
-            fputc(*c, out);
+                g_string_append_c(out, '"');
+            g_string_append_c(out, *c);
         }
-        fputc('"', out);
+        g_string_append_c(out, '"');
     }
     g_string_free(valid, TRUE);
 }
 
-static void write_field(FILE *out, const char *text, gboolean is_null)
+static void write_field(GString *out, const char *text, gboolean is_null)
 {
-    fputc(',', out);
+    g_string_append_c(out, ',');
     write_value(out, text, is_null);
 }
 
-static void write_cell(FILE *out, const triage_cell *cell)
+static void write_cell(GString *out, const triage_cell *cell)
 {
     GString *text = g_string_new(NULL);
     triage_cell_append_machine_text(text, cell);
@@ -70,12 +70,12 @@ static void write_cell(FILE *out, const triage_cell *cell)
 
 /* Rows start with the name of their table; header rows with the word
  * "table", which report.c keeps from being a table name. */
-static void begin_row(FILE *out, const char *table_name)
+static void begin_row(GString *out, const char *table_name)
 {
     write_value(out, table_name, FALSE);
 }
 
-static void write_header(FILE *out, GPtrArray *ancestor_keys, const triage_table *table)
+static void write_header(GString *out, GPtrArray *ancestor_keys, const triage_table *table)
 {
     begin_row(out, "table");
     for (guint i = 0; i < ancestor_keys->len; i++)
@@ -85,7 +85,7 @@ static void write_header(FILE *out, GPtrArray *ancestor_keys, const triage_table
         if (info->type != TRIAGE_CELL_TABLE)
             write_field(out, info->key, FALSE);
     }
-    fputc('\n', out);
+    g_string_append_c(out, '\n');
 }
 
 /* The column of table with this key, or -1.  Nested tables of one column
@@ -105,7 +105,7 @@ static gboolean is_flat(const triage_table *table, int column)
     return column >= 0 && triage_table_column(table, (guint)column)->type != TRIAGE_CELL_TABLE;
 }
 
-static void write_rows(FILE *out, const char *name, const triage_table *schema,
+static void write_rows(GString *out, const char *name, const triage_table *schema,
                        const csv_instance *instance)
 {
     const triage_table *table = instance->table;
@@ -124,7 +124,7 @@ static void write_rows(FILE *out, const char *name, const triage_table *schema,
             gboolean present = is_flat(table, columns[column]);
             write_cell(out, present ? triage_table_cell(table, row, (guint)columns[column]) : NULL);
         }
-        fputc('\n', out);
+        g_string_append_c(out, '\n');
     }
     g_free(columns);
 }
@@ -163,7 +163,7 @@ static GArray *collect_nested(GArray *instances, const char *nested_key, const c
     return nested;
 }
 
-static void write_table_group(FILE *out, const char *name, GPtrArray *ancestor_keys,
+static void write_table_group(GString *out, const char *name, GPtrArray *ancestor_keys,
                               GArray *instances)
 {
     const triage_table *schema = g_array_index(instances, csv_instance, 0).table;
@@ -188,7 +188,7 @@ static void write_table_group(FILE *out, const char *name, GPtrArray *ancestor_k
     }
 }
 
-static void write_table(FILE *out, const char *name, const triage_table *table)
+static void write_table(GString *out, const char *name, const triage_table *table)
 {
     GPtrArray *ancestor_keys = g_ptr_array_new(); /* borrowed column keys */
     GArray *instances = g_array_new(FALSE, TRUE, sizeof(csv_instance));
@@ -200,7 +200,7 @@ static void write_table(FILE *out, const char *name, const triage_table *table)
     g_ptr_array_free(ancestor_keys, TRUE);
 }
 
-static void write_capture(FILE *out, const char *name, const triage_report *report)
+static void write_capture(GString *out, const char *name, const triage_report *report)
 {
     char first[TRIAGE_TIME_STRING_SIZE];
     char last[TRIAGE_TIME_STRING_SIZE];
@@ -216,7 +216,7 @@ static void write_capture(FILE *out, const char *name, const triage_report *repo
     write_field(out, "packets", FALSE);
     write_field(out, "first", FALSE);
     write_field(out, "last", FALSE);
-    fputc('\n', out);
+    g_string_append_c(out, '\n');
     begin_row(out, name);
     write_field(out, report->name, FALSE);
     write_field(out, report->filter, report->filter == NULL);
@@ -224,10 +224,10 @@ static void write_capture(FILE *out, const char *name, const triage_report *repo
     write_field(out, packets, FALSE);
     write_field(out, first, report->packets == 0);
     write_field(out, last, report->packets == 0);
-    fputc('\n', out);
+    g_string_append_c(out, '\n');
 }
 
-void triage_write_csv(FILE *out, triage_report *const *reports, guint count)
+void triage_write_csv(GString *out, triage_report *const *reports, guint count)
 {
     for (guint i = 0; i < count; i++) {
         const triage_report *report = reports[i];

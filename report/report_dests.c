@@ -3,12 +3,39 @@
  * report_dests.c — renders the destinations aggregation as a report.
  *
  * The numbers come from tap/destinations.c; this file only chooses the rows
- * shown, asks Wireshark (through the callbacks) for names, places and policy
- * rules of those rows, and lays out the tables.
+ * shown, asks Wireshark (options->names) for names and places and the policy
+ * for the rules of those rows, and lays out the tables.
  */
 #include "report_dests.h"
 
 #include <string.h>
+
+/* What one build reads: the capture and the options, Wireshark's names
+ * among them. */
+typedef struct dests_context {
+    const triage_report_source *source;
+    const triage_report_options *options;
+} dests_context;
+
+/* The rule a responder port triggers, from the policy in force. */
+static const char *policy_rule_for_port(guint8 transport, guint16 port, const triage_report_source *source)
+{
+    return source->policy != NULL ? triage_policy_rule_for_port(source->policy, transport, port) : NULL;
+}
+
+/* A connection's application protocol as the policy engine saw it. */
+static const char *application_protocol(const triage_connection *connection, const triage_report_source *source,
+                                        const triage_report_options *options)
+{
+    triage_policy_outcome outcome;
+
+    if (source->policy_engine == NULL || options->names.protocol_name == NULL
+        || !triage_policy_engine_connection_outcome(source->policy_engine, connection->index, &outcome)
+        || outcome.application_protocol < 0)
+        return NULL;
+    return options->names.protocol_name(outcome.application_protocol, options->names.user_data);
+}
+
 
 static const char *sort_word(triage_sort sort)
 {
@@ -23,33 +50,9 @@ static const char *sort_word(triage_sort sort)
     }
 }
 
-static triage_dests_rank rank_of(triage_sort sort)
-{
-    switch (sort) {
-    case TRIAGE_SORT_BYTES:
-        return TRIAGE_DESTS_RANK_BYTES;
-    case TRIAGE_SORT_PACKETS:
-        return TRIAGE_DESTS_RANK_PACKETS;
-    case TRIAGE_SORT_CONNECTIONS:
-    default:
-        return TRIAGE_DESTS_RANK_CONNECTIONS;
-    }
-}
-
 static guint shown_rows(guint available, guint top)
 {
     return top == 0 || available < top ? available : top;
-}
-
-static void add_not_shown_footnote(triage_table *table, guint available, guint shown, const char *one,
-                                   const char *many)
-{
-    if (available <= shown)
-        return;
-    guint hidden = available - shown;
-    char *text = g_strdup_printf("%u more %s not shown.", hidden, hidden == 1 ? one : many);
-    triage_table_add_footnote(table, text);
-    g_free(text);
 }
 
 /* Protocols with ports are the ones whose rows have a port number. */
@@ -78,11 +81,11 @@ static void add_traffic_columns(triage_table *table)
     triage_table_add_column(table, "initiators", "Initiators", TRIAGE_CELL_INTEGER);
 }
 
-static void add_transport_cell(triage_table *table, guint8 transport, const triage_dests_callbacks *callbacks)
+static void add_transport_cell(triage_table *table, guint8 transport, const dests_context *context)
 {
     const char *name = triage_transport_name(transport);
-    if (name == NULL && callbacks->transport_name != NULL)
-        name = callbacks->transport_name(transport, callbacks->user_data);
+    if (name == NULL && context->options->names.transport_name != NULL)
+        name = context->options->names.transport_name(transport, context->options->names.user_data);
     if (name != NULL) {
         triage_table_add_string(table, name);
     } else {
@@ -93,8 +96,9 @@ static void add_transport_cell(triage_table *table, guint8 transport, const tria
 }
 
 static triage_table *ports_table(const triage_destinations *destinations, const triage_destination *destination,
-                                 guint top, const triage_dests_callbacks *callbacks)
+                                 guint top, const dests_context *context)
 {
+    const triage_report_names *names = &context->options->names;
     triage_table *table = triage_table_new("ports", "Ports", TRIAGE_SHAPE_LIST);
     triage_table_add_column(table, "transport", "Transport", TRIAGE_CELL_STRING);
     triage_table_add_column(table, "port", "Port", TRIAGE_CELL_INTEGER);
@@ -109,12 +113,12 @@ static triage_table *ports_table(const triage_destinations *destinations, const 
     for (guint i = 0; i < shown; i++) {
         const triage_destination_port *port = &ports[i];
         triage_table_begin_row(table);
-        add_transport_cell(table, port->transport, callbacks);
+        add_transport_cell(table, port->transport, context);
         if (has_ports(port->transport)) {
             triage_table_add_integer(table, port->port);
-            triage_table_add_string(table, callbacks->service_name != NULL
-                                               ? callbacks->service_name(port->transport, port->port,
-                                                                         callbacks->user_data)
+            triage_table_add_string(table, names->service_name != NULL
+                                               ? names->service_name(port->transport, port->port,
+                                                                     names->user_data)
                                                : NULL);
         } else {
             triage_table_add_null(table);
@@ -122,18 +126,16 @@ static triage_table *ports_table(const triage_destinations *destinations, const 
         }
         triage_table_add_boolean(table, port->inferred);
         add_traffic_cells(table, &port->traffic);
-        triage_table_add_string(table, callbacks->policy_rule != NULL
-                                           ? callbacks->policy_rule(port->transport, port->port,
-                                                                    callbacks->user_data)
-                                           : NULL);
+        triage_table_add_string(table, policy_rule_for_port(port->transport, port->port, context->source));
     }
-    add_not_shown_footnote(table, count, shown, "port", "ports");
+    triage_table_add_not_shown(table, count, shown, "port", "ports");
     return table;
 }
 
 static triage_table *destinations_table(const triage_destinations *destinations, triage_sort sort, guint top,
-                                        const triage_dests_callbacks *callbacks)
+                                        const dests_context *context)
 {
+    const triage_report_names *names = &context->options->names;
     char *title = top == 0 ? g_strdup_printf("Destinations (by %s)", sort_word(sort))
                            : g_strdup_printf("Destinations (top %u by %s)", top, sort_word(sort));
     triage_table *table = triage_table_new("destinations", title, TRIAGE_SHAPE_LIST);
@@ -160,8 +162,7 @@ static triage_table *destinations_table(const triage_destinations *destinations,
         triage_table_add_timestamp(table, destination->traffic.first);
         triage_table_add_timestamp(table, destination->traffic.last);
         const char *country = NULL, *asn = NULL;
-        if (callbacks->geo == NULL ||
-            !callbacks->geo(&destination->address, &country, &asn, callbacks->user_data)) {
+        if (names->geo == NULL || !names->geo(&destination->address, &country, &asn, names->user_data)) {
             country = NULL;
             asn = NULL;
         }
@@ -169,9 +170,9 @@ static triage_table *destinations_table(const triage_destinations *destinations,
         triage_table_add_string(table, country);
         triage_table_add_string(table, asn);
         triage_table_add_integer(table, destination->port_count);
-        triage_table_add_table(table, ports_table(destinations, destination, top, callbacks));
+        triage_table_add_table(table, ports_table(destinations, destination, top, context));
     }
-    add_not_shown_footnote(table, count, shown, "destination", "destinations");
+    triage_table_add_not_shown(table, count, shown, "destination", "destinations");
     triage_table_add_footnote(table, "A destination is the responder of a connection: who received the SYN, "
                                      "or the first packet of a flow. \"to\" counts towards it.");
     triage_table_add_footnote(table, "Inferred: no handshake captured for any connection of the row; "
@@ -179,7 +180,7 @@ static triage_table *destinations_table(const triage_destinations *destinations,
     return table;
 }
 
-static triage_table *totals_table(const triage_destinations *destinations, triage_connection_table *connections)
+static triage_table *totals_table(const triage_destinations *destinations, const triage_connection_table *connections)
 {
     const triage_destinations_totals *totals = triage_destinations_get_totals(destinations);
     triage_table *table = triage_table_new("totals", "Totals", TRIAGE_SHAPE_RECORD);
@@ -247,7 +248,7 @@ static int compare_protocol_rows(gconstpointer a, gconstpointer b)
     return left->protocol != NULL ? strcmp(left->protocol, right->protocol) : 0;
 }
 
-static triage_table *protocols_table(triage_connection_table *connections, const triage_dests_callbacks *callbacks)
+static triage_table *protocols_table(const triage_connection_table *connections, const dests_context *context)
 {
     triage_table *table = triage_table_new("protocols", "Protocols (per connection)", TRIAGE_SHAPE_LIST);
     GHashTable *rows = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, protocol_row_free);
@@ -261,11 +262,10 @@ static triage_table *protocols_table(triage_connection_table *connections, const
     for (guint32 index = 0; index < count; index++) {
         const triage_connection *connection = triage_connection_table_get(connections, index);
         if (connection == NULL
-            || (callbacks->is_selected != NULL && !callbacks->is_selected(index, callbacks->selection_data)))
+            || (context->options->is_selected != NULL
+                && !context->options->is_selected(index, context->options->selection)))
             continue;
-        const char *protocol = callbacks->application_protocol != NULL
-                                   ? callbacks->application_protocol(connection, callbacks->user_data)
-                                   : NULL;
+        const char *protocol = application_protocol(connection, context->source, context->options);
         /* "6/tls", "17/" (no application): one row per transport and protocol */
         char *key = g_strdup_printf("%u/%s", connection->transport, protocol != NULL ? protocol : "");
         protocol_row *row = g_hash_table_lookup(rows, key);
@@ -286,7 +286,7 @@ static triage_table *protocols_table(triage_connection_table *connections, const
     for (guint i = 0; i < order->len; i++) {
         const protocol_row *row = g_ptr_array_index(order, i);
         triage_table_begin_row(table);
-        add_transport_cell(table, row->transport, callbacks);
+        add_transport_cell(table, row->transport, context);
         triage_table_add_string(table, row->protocol);
         triage_table_add_integer(table, (gint64)row->connections);
         triage_table_add_integer(table, (gint64)row->packets);
@@ -328,8 +328,9 @@ static int compare_country_rows(gconstpointer a, gconstpointer b)
 }
 
 static triage_table *countries_table(const triage_destinations *destinations,
-                                     const triage_dests_callbacks *callbacks)
+                                     const dests_context *context)
 {
+    const triage_report_names *names = &context->options->names;
     triage_table *table = triage_table_new("countries", "Countries", TRIAGE_SHAPE_LIST);
     GHashTable *rows = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, country_row_free);
     guint count = triage_destinations_count(destinations);
@@ -340,10 +341,10 @@ static triage_table *countries_table(const triage_destinations *destinations,
     triage_table_add_column(table, "connections", "Connections", TRIAGE_CELL_INTEGER);
     triage_table_add_column(table, "bytes_to", "Bytes to", TRIAGE_CELL_INTEGER);
     triage_table_add_column(table, "bytes_from", "Bytes from", TRIAGE_CELL_INTEGER);
-    for (guint rank = 0; rank < count && callbacks->geo != NULL; rank++) {
+    for (guint rank = 0; rank < count && names->geo != NULL; rank++) {
         const triage_destination *destination = triage_destinations_get(destinations, rank);
         const char *country = NULL, *asn = NULL;
-        if (!callbacks->geo(&destination->address, &country, &asn, callbacks->user_data))
+        if (!names->geo(&destination->address, &country, &asn, names->user_data))
             country = NULL;
         any_country |= country != NULL;
         /* "" cannot be a country code: it stands for unknown */
@@ -382,24 +383,19 @@ static triage_table *countries_table(const triage_destinations *destinations,
     return table;
 }
 
-triage_report *triage_dests_report_build(triage_connection_table *table, const triage_network *internal,
-                                         guint internal_count, triage_sort sort, guint top, const char *filter,
-                                         const triage_dests_callbacks *callbacks, guint64 packets,
-                                         triage_time first, triage_time last)
+triage_report *triage_dests_report_build(const triage_report_source *source, const triage_report_options *options)
 {
-    static const triage_dests_callbacks no_callbacks = {0};
-    if (callbacks == NULL)
-        callbacks = &no_callbacks;
+    dests_context context = {source, options};
+    triage_destinations *destinations = triage_destinations_build(
+        source->connections, source->internal_networks, source->internal_network_count, options->sort,
+        options->is_selected, options->selection);
+    triage_report *report = triage_report_new("dests", "Destinations and Ports", options->filter);
 
-    triage_destinations *destinations = triage_destinations_build(table, internal, internal_count, rank_of(sort),
-                                                                  callbacks->is_selected,
-                                                                  callbacks->selection_data);
-    triage_report *report = triage_report_new("dests", "Destinations and Ports", filter);
-    triage_report_set_capture(report, packets, first, last);
-    triage_report_add_table(report, destinations_table(destinations, sort, top, callbacks));
-    triage_report_add_table(report, totals_table(destinations, table));
-    triage_report_add_table(report, protocols_table(table, callbacks));
-    triage_report_add_table(report, countries_table(destinations, callbacks));
+    triage_report_set_capture(report, source->packets, source->first_time, source->last_time);
+    triage_report_add_table(report, destinations_table(destinations, options->sort, options->dests_top, &context));
+    triage_report_add_table(report, totals_table(destinations, source->connections));
+    triage_report_add_table(report, protocols_table(source->connections, &context));
+    triage_report_add_table(report, countries_table(destinations, &context));
     triage_destinations_free(destinations);
     return report;
 }

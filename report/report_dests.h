@@ -34,34 +34,11 @@
 #include "report.h"
 #include "options.h"
 #include "destinations.h"
+#include "report_source.h"
 
-/* Wireshark's knowledge, lent by the glue.  Every member may be NULL. */
-typedef struct triage_dests_callbacks {
-    /* The port's service name ("https"), or NULL; asked for TCP and UDP. */
-    const char *(*service_name)(guint8 transport, guint16 port, void *user_data);
-    /* A name for an IP protocol the built-in table (triage_transport_name)
-     * does not know; NULL falls back to "ip-proto-N". */
-    const char *(*transport_name)(guint8 transport, void *user_data);
-    /* Country and AS of an address; either may be set to NULL.  The strings
-     * only need to live until the next call. */
-    gboolean (*geo)(const triage_address *address, const char **country, const char **asn, void *user_data);
-    /* The policy rule the responder port triggers, or NULL (port 0 for
-     * protocols without ports). */
-    const char *(*policy_rule)(guint8 transport, guint16 port, void *user_data);
-    /* The connection's application protocol by filter name ("tls"), or NULL
-     * when none is known. */
-    const char *(*application_protocol)(const triage_connection *connection, void *user_data);
-    /* Which connections count (by connection index); NULL = all. */
-    triage_connection_selected_fn is_selected;
-    void *selection_data; /* for is_selected */
-    void *user_data;      /* for the others */
-} triage_dests_callbacks;
-
-/* callbacks may be NULL.  filter is only shown; the selection is
- * callbacks->is_selected.  packets/first/last describe the whole capture. */
-triage_report *triage_dests_report_build(triage_connection_table *table, const triage_network *internal,
-                                         guint internal_count, triage_sort sort, guint top, const char *filter,
-                                         const triage_dests_callbacks *callbacks, guint64 packets,
-                                         triage_time first, triage_time last);
+/* Callbacks (options->names) are asked only about the rows shown, except
+ * geo (every destination, for countries) and protocol_name (every
+ * connection's application protocol, for the protocol overview). */
+triage_report *triage_dests_report_build(const triage_report_source *source, const triage_report_options *options);
 
 #endif

@@ -257,10 +257,7 @@ void triage_append_json(GString *out, triage_report *const *reports, guint count
     g_string_append_c(out, '\n');
 }
 
-void triage_write_json(FILE *out, triage_report *const *reports, guint count, const char *version)
+void triage_write_json(GString *out, triage_report *const *reports, guint count, const char *version)
 {
-    GString *document = g_string_new(NULL);
-    triage_append_json(document, reports, count, version);
-    fwrite(document->str, 1, document->len, out);
-    g_string_free(document, TRUE);
+    triage_append_json(out, reports, count, version);
 }

@@ -74,9 +74,9 @@ void triage_append_valid_utf8(GString *out, const char *text);
  * \xNN, so that one value stays on one line of the text report. */
 void triage_append_printable(GString *out, const char *text);
 
-void triage_write_text(FILE *out, triage_report *const *reports, guint count);
-void triage_write_csv(FILE *out, triage_report *const *reports, guint count);
-void triage_write_json(FILE *out, triage_report *const *reports, guint count, const char *version);
+void triage_write_text(GString *out, triage_report *const *reports, guint count);
+void triage_write_csv(GString *out, triage_report *const *reports, guint count);
+void triage_write_json(GString *out, triage_report *const *reports, guint count, const char *version);
 /* The JSON document appended to a string (the HTML page embeds it). */
 void triage_append_json(GString *out, triage_report *const *reports, guint count, const char *version);
 void triage_append_html(GString *out, triage_report *const *reports, guint count, const char *version);

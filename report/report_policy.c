@@ -44,8 +44,8 @@ typedef struct unexpected_protocol {
 typedef struct report_input {
     const triage_policy_engine *engine;
     const triage_policy *policy;
-    triage_connection_table *connections;
-    triage_policy_connection_selected_fn connection_selected;
+    const triage_connection_table *connections;
+    triage_connection_selected_fn connection_selected;
     void *selection_data;
     guint top;
 } report_input;
@@ -89,7 +89,7 @@ typedef struct gathered {
 static void gather_connection(const report_input *input, gathered *out, guint32 index)
 {
     triage_policy_outcome outcome;
-    triage_connection *connection;
+    const triage_connection *connection;
 
     if (!triage_policy_engine_connection_outcome(input->engine, index, &outcome))
         return;
@@ -274,7 +274,7 @@ static const char *transport_word(guint8 transport, char *buffer, gsize size)
  * stable from run to run. */
 static gint compare_connections(gconstpointer a, gconstpointer b, gpointer user_data)
 {
-    triage_connection_table *connections = user_data;
+    const triage_connection_table *connections = user_data;
     const triage_connection *left = triage_connection_table_get(connections, *(const guint32 *)a);
     const triage_connection *right = triage_connection_table_get(connections, *(const guint32 *)b);
     guint64 left_packets = connection_packets(left), right_packets = connection_packets(right);
@@ -296,7 +296,7 @@ static triage_table *endpoints_table(const report_input *input, rule_findings *f
     triage_table_add_column(table, "first_frame", "First match", TRIAGE_CELL_INTEGER);
 
     GArray *indexes = findings->connection_indexes;
-    g_array_sort_with_data(indexes, compare_connections, input->connections);
+    g_array_sort_with_data(indexes, compare_connections, (gpointer)input->connections);
     guint shown = input->top == 0 ? indexes->len : MIN(indexes->len, input->top);
     for (guint i = 0; i < shown; i++) {
         guint32 index = g_array_index(indexes, guint32, i);
@@ -319,11 +319,7 @@ static triage_table *endpoints_table(const report_input *input, rule_findings *f
         triage_table_add_integer(table, outcome.matched_packets);
         triage_table_add_integer(table, outcome.first_frame);
     }
-    if (indexes->len > shown) {
-        char *note = g_strdup_printf("%u more connections not shown.", indexes->len - shown);
-        triage_table_add_footnote(table, note);
-        g_free(note);
-    }
+    triage_table_add_not_shown(table, indexes->len, shown, "connection", "connections");
     return table;
 }
 
@@ -476,28 +472,24 @@ static triage_table *silent_rules_table(const report_input *input)
     return table;
 }
 
-triage_report *triage_policy_report_build(const triage_policy_engine *engine, const triage_policy *policy,
-                                          triage_connection_table *connections, const char *source,
-                                          const char *path, const GPtrArray *errors, guint top,
-                                          const char *filter, triage_protocol_name_fn protocol_name,
-                                          void *protocol_name_data,
-                                          triage_policy_connection_selected_fn connection_selected,
-                                          void *selection_data, guint64 packets, triage_time first,
-                                          triage_time last)
+triage_report *triage_policy_report_build(const triage_report_source *source, const triage_report_options *options)
 {
-    report_input input = {engine, engine != NULL ? triage_policy_engine_policy(engine) : policy, connections,
-                          connection_selected, selection_data, top};
+    const triage_policy_engine *engine = source->policy_engine;
+    report_input input = {engine, engine != NULL ? triage_policy_engine_policy(engine) : source->policy,
+                          source->connections, options->is_selected, options->selection, options->top};
     gathered data;
-    triage_report *report = triage_report_new("policy", "Capture Triage: Policy Findings", filter);
+    triage_report *report = triage_report_new("policy", "Capture Triage: Policy Findings", options->filter);
 
     /* Without the table there is nothing to join the decisions with. */
     if (input.connections == NULL)
         input.engine = NULL;
     gather(&input, &data);
-    triage_report_set_capture(report, packets, first, last);
-    triage_report_add_table(report, policy_table(&input, &data, source, path, errors));
+    triage_report_set_capture(report, source->packets, source->first_time, source->last_time);
+    triage_report_add_table(report, policy_table(&input, &data, options->policy_source, options->policy_path,
+                                                 options->policy_errors));
     triage_report_add_table(report, findings_table(&input, &data));
-    triage_report_add_table(report, unexpected_table(&input, &data, protocol_name, protocol_name_data));
+    triage_report_add_table(report, unexpected_table(&input, &data, options->names.protocol_name,
+                                                     options->names.user_data));
     triage_report_add_table(report, silent_rules_table(&input));
     gathered_clear(&data, rule_count_of(&input));
     return report;

@@ -36,22 +36,13 @@
 
 #include "report.h"
 #include "policy.h"
+#include "report_source.h"
 
-/* Which connections the report covers (by connection index); NULL = all. */
-typedef gboolean (*triage_policy_connection_selected_fn)(guint32 connection_index, void *user_data);
-
-/* engine may be NULL (no policy in force): the report then only describes
- * the policy.  connections: the table the engine was fed from.  source,
- * path, errors: where the policy came from and what was wrong with it
- * (errors of triage_policy_error*, may be NULL).  protocol_name names the
+/* The policy in force and what it found in the selected connections.
+ * Without a policy engine (no policy ran) the report only describes the
+ * policy: options->policy_source, _path and _errors say where it came from
+ * and what was wrong with it; options->names.protocol_name names the
  * application protocols of unexpected connections. */
-triage_report *triage_policy_report_build(const triage_policy_engine *engine, const triage_policy *policy,
-                                          triage_connection_table *connections, const char *source,
-                                          const char *path, const GPtrArray *errors, guint top,
-                                          const char *filter, triage_protocol_name_fn protocol_name,
-                                          void *protocol_name_data,
-                                          triage_policy_connection_selected_fn connection_selected,
-                                          void *selection_data, guint64 packets, triage_time first,
-                                          triage_time last);
+triage_report *triage_policy_report_build(const triage_report_source *source, const triage_report_options *options);
 
 #endif

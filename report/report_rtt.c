@@ -58,7 +58,7 @@ typedef struct endpoints {
 } endpoints;
 
 typedef struct rtt_collection {
-    triage_connection_table *connection_table; /* where the addresses are */
+    const triage_connection_table *connection_table; /* where the addresses are */
     guint64 outcomes[TRIAGE_OUTCOME_COUNT];
     guint64 connections;
     guint64 attempted;
@@ -253,7 +253,7 @@ static void rank(ranked_list *list, guint32 stream, const triage_handshake *hand
 
 static void collect_connection(rtt_collection *collection, guint32 stream, const triage_handshake *handshake)
 {
-    triage_handshake_outcome outcome = triage_handshake_get_outcome(handshake);
+    triage_handshake_outcome outcome = triage_handshake_get_outcome(handshake, TRUE);
     triage_capture_point point = triage_handshake_capture_point(handshake);
 
     collection->connections++;
@@ -305,10 +305,25 @@ static void rank_servers(rtt_collection *collection, guint top)
         collection->ranked_servers[i]->handshakes = g_array_new(FALSE, FALSE, sizeof(triage_time));
 }
 
+/* A report selects connections (by connection index): a stream counts when
+ * its connection does.  A stream the table does not hold (over its bound)
+ * is in no filtered report. */
+static gboolean stream_selected(const rtt_collection *collection, guint32 stream,
+                                const triage_report_options *options)
+{
+    triage_flow_packet probe = {.transport = TRIAGE_TRANSPORT_TCP, .stream = stream};
+    const triage_connection *connection;
+
+    if (options->is_selected == NULL)
+        return TRUE;
+    connection = triage_connection_table_find(collection->connection_table, &probe, NULL);
+    return connection != NULL && options->is_selected(connection->index, options->selection);
+}
+
 /* One walk per leg: its times in the statistics, in one array reused for
  * every leg. */
-static void summarise_leg(rtt_collection *collection, triage_handshake_engine *engine, triage_leg leg,
-                          triage_selection_fn is_selected, void *user_data, GArray *times)
+static void summarise_leg(rtt_collection *collection, const triage_handshake_engine *engine, triage_leg leg,
+                          const triage_report_options *options, GArray *times)
 {
     guint64 position = 0;
     guint32 stream;
@@ -318,13 +333,13 @@ static void summarise_leg(rtt_collection *collection, triage_handshake_engine *e
     while (triage_handshake_engine_next(engine, &position, &stream, &handshake)) {
         triage_time value;
 
-        if ((is_selected != NULL && !is_selected(stream, user_data))
+        if (!stream_selected(collection, stream, options)
             || !triage_handshake_leg_in_statistics(handshake, leg)
             || !triage_handshake_leg_value(handshake, leg, &value))
             continue;
         g_array_append_val(times, value);
         triage_log_sketch_add(collection->histograms[leg], value);
-        if (leg == TRIAGE_LEG_HANDSHAKE && triage_handshake_get_outcome(handshake) != TRIAGE_OUTCOME_NO_HANDSHAKE) {
+        if (leg == TRIAGE_LEG_HANDSHAKE && triage_handshake_get_outcome(handshake, TRUE) != TRIAGE_OUTCOME_NO_HANDSHAKE) {
             server_summary *server = server_of(collection, stream, handshake);
 
             if (server != NULL && server->handshakes != NULL)
@@ -341,7 +356,7 @@ static void ranked_list_init(ranked_list *list, guint limit)
     list->candidates = 0;
 }
 
-static void collection_init(rtt_collection *collection, triage_connection_table *connections, guint top)
+static void collection_init(rtt_collection *collection, const triage_connection_table *connections, guint top)
 {
     memset(collection, 0, sizeof *collection);
     collection->connection_table = connections;
@@ -363,18 +378,6 @@ static void collection_clear(rtt_collection *collection)
 }
 
 /* --- Tables ------------------------------------------------------------------- */
-
-static void add_not_shown_footnote(triage_table *table, guint available, guint shown, const char *one,
-                                   const char *many)
-{
-    char *text;
-
-    if (available <= shown)
-        return;
-    text = g_strdup_printf("%u more %s not shown.", available - shown, available - shown == 1 ? one : many);
-    triage_table_add_footnote(table, text);
-    g_free(text);
-}
 
 static char *ranked_title(const char *title, guint top, const char *qualifier)
 {
@@ -597,7 +600,7 @@ static triage_table *servers_table(rtt_collection *collection, guint top)
     }
     triage_table_add_footnote(table, "Connections with a captured SYN or SYN/ACK; failed = refused + unanswered +");
     triage_table_add_footnote(table, "incomplete + reset by client.  P50, P90, Max: handshake RTT.");
-    add_not_shown_footnote(table, available, shown, "server", "servers");
+    triage_table_add_not_shown(table, available, shown, "server", "servers");
     g_free(title);
     return table;
 }
@@ -683,17 +686,15 @@ static triage_table *ranked_table(const rtt_collection *collection, const char *
     }
     if (shown > 0)
         triage_table_add_footnote(table, "Frames: first SYN, first SYN/ACK, handshake ACK.");
-    add_not_shown_footnote(table, (guint)list->candidates, shown, "connection", "connections");
+    triage_table_add_not_shown(table, (guint)list->candidates, shown, "connection", "connections");
     return table;
 }
 
-triage_report *triage_rtt_report_build(triage_handshake_engine *engine, triage_connection_table *connections,
-                                       guint top, const char *filter,
-                                       triage_selection_fn is_selected, void *user_data,
-                                       guint64 capture_packets, triage_time capture_first,
-                                       triage_time capture_last)
+triage_report *triage_rtt_report_build(const triage_report_source *source, const triage_report_options *options)
 {
-    triage_report *report = triage_report_new("rtt", "Capture Triage: Handshake RTT", filter);
+    const triage_handshake_engine *engine = source->handshakes;
+    guint top = options->top;
+    triage_report *report = triage_report_new("rtt", "Capture Triage: Handshake RTT", options->filter);
     guint64 position = 0;
     guint32 stream;
     const triage_handshake *handshake;
@@ -701,19 +702,18 @@ triage_report *triage_rtt_report_build(triage_handshake_engine *engine, triage_c
     GArray *times = g_array_new(FALSE, FALSE, sizeof(triage_time));
     char *title;
 
-    triage_handshake_engine_finish(engine);
-    collection_init(&collection, connections, top);
+    collection_init(&collection, source->connections, top);
     /* Every handshake attempt is a connection here, two in one stream too. */
     while (triage_handshake_engine_next(engine, &position, &stream, &handshake)) {
-        if (is_selected == NULL || is_selected(stream, user_data))
+        if (stream_selected(&collection, stream, options))
             collect_connection(&collection, stream, handshake);
     }
     rank_servers(&collection, top);
     for (guint leg = 0; leg < TRIAGE_LEG_COUNT; leg++)
-        summarise_leg(&collection, engine, (triage_leg)leg, is_selected, user_data, times);
+        summarise_leg(&collection, engine, (triage_leg)leg, options, times);
     g_array_free(times, TRUE);
 
-    triage_report_set_capture(report, capture_packets, capture_first, capture_last);
+    triage_report_set_capture(report, source->packets, source->first_time, source->last_time);
     triage_report_add_table(report,
                             connections_table(&collection, triage_handshake_engine_untracked_connections(engine)));
     triage_report_add_table(report, anomalies_table(&collection));

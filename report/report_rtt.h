@@ -23,26 +23,13 @@
 #define TRIAGE_REPORT_RTT_H
 
 #include "report.h"
-#include "connection_table.h"
-#include "handshake.h"
+#include "report_source.h"
 
-#ifndef TRIAGE_SELECTION_FN_DEFINED
-#define TRIAGE_SELECTION_FN_DEFINED
-/* TRUE when the connection with this key (here: tcp.stream) is in the
- * report, e.g. because one of its packets matched the report's filter. */
-typedef gboolean (*triage_selection_fn)(guint32 key, void *user_data);
-#endif
-
-/* Finishes the engine (unanswered and incomplete are only known at the end)
- * and builds the report of the selected streams; is_selected NULL = all.
- * connections gives the streams' addresses and ports (the handshake engine
- * keeps none); a stream it does not hold (over its bound) shows no address
- * and stays out of the per-server table.  top bounds the ranked lists (0 =
- * no bound).  filter is shown as given. */
-triage_report *triage_rtt_report_build(triage_handshake_engine *engine, triage_connection_table *connections,
-                                       guint top, const char *filter,
-                                       triage_selection_fn is_selected, void *user_data,
-                                       guint64 capture_packets, triage_time capture_first,
-                                       triage_time capture_last);
+/* The report of the selected connections: each handshake attempt counts
+ * when its connection is selected.  The connection table gives the
+ * streams' addresses and ports (the handshake engine keeps none); a stream
+ * it does not hold (over its bound) shows no address and stays out of the
+ * per-server table.  options->top bounds the ranked lists (0 = no bound). */
+triage_report *triage_rtt_report_build(const triage_report_source *source, const triage_report_options *options);
 
 #endif

@@ -33,11 +33,11 @@
 #define NESTED_INDENT 4  /* a nested table under its parent row */
 #define COLUMN_GAP 2
 
-static void write_rule(FILE *out, char c)
+static void write_rule(GString *out, char c)
 {
     for (guint i = 0; i < RULE_WIDTH; i++)
-        fputc(c, out);
-    fputc('\n', out);
+        g_string_append_c(out, c);
+    g_string_append_c(out, '\n');
 }
 
 static void append_spaces(GString *line, gsize count)
@@ -59,17 +59,17 @@ static void append_padded(GString *line, const char *text, gsize width, gboolean
 }
 
 /* Writes and empties the line, without its trailing spaces. */
-static void flush_line(FILE *out, GString *line)
+static void flush_line(GString *out, GString *line)
 {
     gsize length = line->len;
     while (length > 0 && line->str[length - 1] == ' ')
         length--;
-    fwrite(line->str, 1, length, out);
-    fputc('\n', out);
+    g_string_append_len(out, line->str, length);
+    g_string_append_c(out, '\n');
     g_string_truncate(line, 0);
 }
 
-static void write_indented(FILE *out, guint indent, const char *text)
+static void write_indented(GString *out, guint indent, const char *text)
 {
     GString *line = g_string_new(NULL);
     append_spaces(line, indent);
@@ -102,16 +102,16 @@ static gboolean has_rows_to_show(const triage_cell *cell)
     return !triage_cell_is_null(cell) && cell->as.table->row_count > 0;
 }
 
-static void write_body(FILE *out, const triage_table *table, guint indent);
+static void write_body(GString *out, const triage_table *table, guint indent);
 
-static void write_footnotes(FILE *out, const triage_table *table, guint indent)
+static void write_footnotes(GString *out, const triage_table *table, guint indent)
 {
     for (guint i = 0; i < table->footnotes->len; i++)
         write_indented(out, indent, g_ptr_array_index(table->footnotes, i));
 }
 
 /* The nested tables of one row, each right under it. */
-static void write_nested_cells(FILE *out, const triage_table *table, guint row, guint indent)
+static void write_nested_cells(GString *out, const triage_table *table, guint row, guint indent)
 {
     for (guint column = 0; column < triage_table_column_count(table); column++) {
         if (triage_table_column(table, column)->type != TRIAGE_CELL_TABLE)
@@ -125,7 +125,7 @@ static void write_nested_cells(FILE *out, const triage_table *table, guint row, 
 }
 
 /* Prose already made printable, folded at spaces to stay within 80 columns. */
-static void write_wrapped(FILE *out, guint indent, const char *text)
+static void write_wrapped(GString *out, guint indent, const char *text)
 {
     const gsize width = indent < 60 ? 80 - indent : 20;
     GString *line = g_string_new(NULL);
@@ -134,7 +134,7 @@ static void write_wrapped(FILE *out, guint indent, const char *text)
         if (!*words[i])
             continue;
         if (line->len && line->len + 1 + strlen(words[i]) > width) {
-            fprintf(out, "%*s%s\n", (int)indent, "", line->str);
+            g_string_append_printf(out, "%*s%s\n", (int)indent, "", line->str);
             g_string_truncate(line, 0);
         }
         if (line->len)
@@ -142,13 +142,13 @@ static void write_wrapped(FILE *out, guint indent, const char *text)
         g_string_append(line, words[i]);
     }
     if (line->len)
-        fprintf(out, "%*s%s\n", (int)indent, "", line->str);
+        g_string_append_printf(out, "%*s%s\n", (int)indent, "", line->str);
     g_strfreev(words);
     g_string_free(line, TRUE);
 }
 
 /* Long prose columns, each on its own indented line under its row. */
-static void write_text_below(FILE *out, const triage_table *table, guint row, guint indent)
+static void write_text_below(GString *out, const triage_table *table, guint row, guint indent)
 {
     for (guint column = 0; column < triage_table_column_count(table); column++) {
         if (!triage_table_column(table, column)->text_below)
@@ -160,7 +160,7 @@ static void write_text_below(FILE *out, const triage_table *table, guint row, gu
 }
 
 /* LIST, KEYED and VALUES: headings, dashes, one line per row. */
-static void write_grid(FILE *out, const triage_table *table, guint indent)
+static void write_grid(GString *out, const triage_table *table, guint indent)
 {
     guint column_count = table->shape == TRIAGE_SHAPE_VALUES ? MIN(1, triage_table_column_count(table))
                                                              : triage_table_column_count(table);
@@ -234,7 +234,7 @@ static gboolean is_number_cell(const triage_table *table, guint column)
 
 /* RECORD: "Heading:  value", values in one column, numbers right-aligned
  * within it so that they line up on their last digit. */
-static void write_record(FILE *out, const triage_table *table, guint indent)
+static void write_record(GString *out, const triage_table *table, guint indent)
 {
     guint column_count = triage_table_column_count(table);
     char **labels = g_new0(char *, column_count + 1);
@@ -279,7 +279,7 @@ static void write_record(FILE *out, const triage_table *table, guint indent)
     g_strfreev(texts);
 }
 
-static void write_body(FILE *out, const triage_table *table, guint indent)
+static void write_body(GString *out, const triage_table *table, guint indent)
 {
     switch (table->shape) {
     case TRIAGE_SHAPE_RECORD:
@@ -301,9 +301,9 @@ static void write_body(FILE *out, const triage_table *table, guint indent)
     }
 }
 
-static void write_section(FILE *out, const triage_table *table)
+static void write_section(GString *out, const triage_table *table)
 {
-    fputc('\n', out);
+    g_string_append_c(out, '\n');
     if (table->shape == TRIAGE_SHAPE_SCALAR) {
         char *title = printable(table->title);
         char *text = table->row_count > 0 ? cell_text(table, 0, 0) : g_strdup("(none)");
@@ -327,7 +327,7 @@ static void write_section(FILE *out, const triage_table *table)
 /* "Capture: trace.pcap, 120 packets from ... UTC (5.500000 s)": the name,
  * when given, leads the line it names.  It holds no comma (the -z option
  * list is comma-separated), so the first comma always ends it. */
-static void write_capture_line(FILE *out, const triage_report *report)
+static void write_capture_line(GString *out, const triage_report *report)
 {
     GString *line = g_string_new("Capture: ");
     if (report->capture_name != NULL) {
@@ -355,7 +355,7 @@ static void write_capture_line(FILE *out, const triage_report *report)
     g_string_free(line, TRUE);
 }
 
-static void write_report(FILE *out, const triage_report *report)
+static void write_report(GString *out, const triage_report *report)
 {
     write_rule(out, '=');
     write_indented(out, 0, report->title);
@@ -372,7 +372,7 @@ static void write_report(FILE *out, const triage_report *report)
     write_rule(out, '=');
 }
 
-void triage_write_text(FILE *out, triage_report *const *reports, guint count)
+void triage_write_text(GString *out, triage_report *const *reports, guint count)
 {
     for (guint i = 0; i < count; i++)
         write_report(out, reports[i]);

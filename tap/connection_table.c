@@ -372,11 +372,13 @@ triage_connection *triage_connection_table_add_packet(triage_connection_table *t
     return record;
 }
 
-triage_connection *triage_connection_table_find(triage_connection_table *table,
-                                                const triage_flow_packet *packet,
-                                                gboolean *to_server)
+const triage_connection *triage_connection_table_find(const triage_connection_table *const_table,
+                                                      const triage_flow_packet *packet,
+                                                      gboolean *to_server)
 {
-    triage_connection *record;
+    /* The slot helpers serve add_packet too; without growing they change nothing. */
+    triage_connection_table *table = (triage_connection_table *)const_table;
+    const triage_connection *record;
     GArray *slots = slots_for(table, packet->transport);
     if (slots != NULL) {
         guint32 *slot = stream_slot(slots, packet->stream, FALSE);
@@ -398,11 +400,11 @@ guint32 triage_connection_table_count(const triage_connection_table *table)
     return table->count;
 }
 
-triage_connection *triage_connection_table_get(triage_connection_table *table, guint32 index)
+const triage_connection *triage_connection_table_get(const triage_connection_table *table, guint32 index)
 {
     if (index >= table->count)
         return NULL;
-    return record_at(table, index);
+    return record_at((triage_connection_table *)table, index);
 }
 
 guint64 triage_connection_table_untracked_connections(const triage_connection_table *table)

@@ -72,12 +72,17 @@ triage_connection *triage_connection_table_add_packet(triage_connection_table *t
                                                       const triage_flow_packet *packet,
                                                       gboolean *to_server);
 /* Looks a connection up without accounting anything; NULL if unknown. */
-triage_connection *triage_connection_table_find(triage_connection_table *table,
-                                                const triage_flow_packet *packet,
-                                                gboolean *to_server);
+const triage_connection *triage_connection_table_find(const triage_connection_table *table,
+                                                      const triage_flow_packet *packet,
+                                                      gboolean *to_server);
+
+/* Which connections a report counts (DESIGN §1: a connection counts when
+ * any of its packets matched the report's filter).  NULL selects every
+ * connection. */
+typedef gboolean (*triage_connection_selected_fn)(guint32 connection_index, void *user_data);
 
 guint32 triage_connection_table_count(const triage_connection_table *table);
-triage_connection *triage_connection_table_get(triage_connection_table *table, guint32 index);
+const triage_connection *triage_connection_table_get(const triage_connection_table *table, guint32 index);
 guint64 triage_connection_table_untracked_connections(const triage_connection_table *table);
 guint64 triage_connection_table_untracked_packets(const triage_connection_table *table);
 

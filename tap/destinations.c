@@ -188,7 +188,7 @@ static void order_rows(const aggregation *work, guint32 *rows, guint32 *starts)
     g_free(next);
 }
 
-static void count_initiators(aggregation *work, triage_connection_table *table, guint32 selected_count,
+static void count_initiators(aggregation *work, const triage_connection_table *table, guint32 selected_count,
                              triage_connection_selected_fn is_selected, void *user_data)
 {
     guint row_count = work->ports->len, client_count = g_hash_table_size(work->client_numbers);
@@ -247,14 +247,14 @@ static triage_direction direction_of(const destination_roles *roles)
 
 /* ---- ranking ---------------------------------------------------------- */
 
-static guint64 traffic_metric(const triage_traffic *traffic, triage_dests_rank rank)
+static guint64 traffic_metric(const triage_traffic *traffic, triage_sort rank)
 {
     switch (rank) {
-    case TRIAGE_DESTS_RANK_BYTES:
+    case TRIAGE_SORT_BYTES:
         return traffic->bytes_to + traffic->bytes_from;
-    case TRIAGE_DESTS_RANK_PACKETS:
+    case TRIAGE_SORT_PACKETS:
         return traffic->packets_to + traffic->packets_from;
-    case TRIAGE_DESTS_RANK_CONNECTIONS:
+    case TRIAGE_SORT_CONNECTIONS:
     default:
         return traffic->connections;
     }
@@ -266,12 +266,12 @@ static int compare_descending(guint64 a, guint64 b)
 }
 
 /* Larger first by the chosen metric, then by the others in a fixed order. */
-static int compare_traffic(const triage_traffic *a, const triage_traffic *b, triage_dests_rank rank)
+static int compare_traffic(const triage_traffic *a, const triage_traffic *b, triage_sort rank)
 {
-    static const triage_dests_rank tie_breakers[] = {
-        TRIAGE_DESTS_RANK_CONNECTIONS,
-        TRIAGE_DESTS_RANK_BYTES,
-        TRIAGE_DESTS_RANK_PACKETS,
+    static const triage_sort tie_breakers[] = {
+        TRIAGE_SORT_CONNECTIONS,
+        TRIAGE_SORT_BYTES,
+        TRIAGE_SORT_PACKETS,
     };
     int order = compare_descending(traffic_metric(a, rank), traffic_metric(b, rank));
     for (gsize i = 0; order == 0 && i < G_N_ELEMENTS(tie_breakers); i++)
@@ -282,7 +282,7 @@ static int compare_traffic(const triage_traffic *a, const triage_traffic *b, tri
 static gint compare_ports(gconstpointer a, gconstpointer b, gpointer rank_pointer)
 {
     const triage_destination_port *first = a, *second = b;
-    triage_dests_rank rank = (triage_dests_rank)GPOINTER_TO_INT(rank_pointer);
+    triage_sort rank = (triage_sort)GPOINTER_TO_INT(rank_pointer);
     /* Grouped by destination first, so each destination's rows end up
      * contiguous after this single sort. */
     if (first->destination != second->destination)
@@ -298,14 +298,14 @@ static gint compare_ports(gconstpointer a, gconstpointer b, gpointer rank_pointe
 static gint compare_destinations(gconstpointer a, gconstpointer b, gpointer rank_pointer)
 {
     const triage_destination *first = a, *second = b;
-    triage_dests_rank rank = (triage_dests_rank)GPOINTER_TO_INT(rank_pointer);
+    triage_sort rank = (triage_sort)GPOINTER_TO_INT(rank_pointer);
     int order = compare_traffic(&first->traffic, &second->traffic, rank);
     if (order != 0)
         return order;
     return memcmp(&first->address, &second->address, sizeof first->address);
 }
 
-static void rank_results(triage_destinations *result, triage_dests_rank rank)
+static void rank_results(triage_destinations *result, triage_sort rank)
 {
     gpointer rank_pointer = GINT_TO_POINTER((gint)rank);
     g_array_sort_with_data(result->ports, compare_ports, rank_pointer);
@@ -321,9 +321,9 @@ static void rank_results(triage_destinations *result, triage_dests_rank rank)
 
 /* ---- public API ------------------------------------------------------- */
 
-triage_destinations *triage_destinations_build(triage_connection_table *table,
+triage_destinations *triage_destinations_build(const triage_connection_table *table,
                                                const triage_network *internal, guint internal_count,
-                                               triage_dests_rank rank,
+                                               triage_sort rank,
                                                triage_connection_selected_fn is_selected,
                                                void *user_data)
 {

@@ -30,11 +30,12 @@
 
 #include "connection_table.h"
 
+/* The one sort order of ranked tables (the -z option sort=). */
 typedef enum {
-    TRIAGE_DESTS_RANK_CONNECTIONS,
-    TRIAGE_DESTS_RANK_BYTES,   /* bytes to + bytes from */
-    TRIAGE_DESTS_RANK_PACKETS, /* packets to + packets from */
-} triage_dests_rank;
+    TRIAGE_SORT_CONNECTIONS,
+    TRIAGE_SORT_BYTES,   /* bytes to + bytes from */
+    TRIAGE_SORT_PACKETS, /* packets to + packets from */
+} triage_sort;
 
 typedef enum {
     TRIAGE_DIRECTION_INBOUND,
@@ -80,15 +81,11 @@ typedef struct triage_destinations_totals {
     guint64 bytes;
 } triage_destinations_totals;
 
-/* Which connections count (DESIGN §1: a connection counts when any of its
- * packets matched the filter).  NULL selects every connection. */
-typedef gboolean (*triage_connection_selected_fn)(guint32 connection_index, void *user_data);
-
 typedef struct triage_destinations triage_destinations;
 
-triage_destinations *triage_destinations_build(triage_connection_table *table,
+triage_destinations *triage_destinations_build(const triage_connection_table *table,
                                                const triage_network *internal, guint internal_count,
-                                               triage_dests_rank rank,
+                                               triage_sort rank,
                                                triage_connection_selected_fn is_selected,
                                                void *user_data);
 void triage_destinations_free(triage_destinations *destinations);

@@ -278,9 +278,14 @@ static void open_record(triage_handshake *handshake, const triage_tcp_segment *s
 
     memset(handshake, 0, sizeof *handshake);
     handshake->progress = PROGRESS_SEEN;
-    /* With no handshake packet the roles are unknown: the first sender
-     * stands in for the client, as in the corpus ground truth. */
-    set_roles(handshake, segment, !synack_opens);
+    /* A SYN names its sender the client and a SYN/ACK its receiver.  With
+     * neither, the connection table's rule decides (a service port, else
+     * not an ephemeral one), so every report names the same client; only a
+     * caller without a table leaves the first sender standing in. */
+    if (!syn && segment->sender_role != TRIAGE_ROLE_UNKNOWN)
+        set_roles(handshake, segment, segment->sender_role == TRIAGE_ROLE_CLIENT);
+    else
+        set_roles(handshake, segment, !synack_opens);
     if (synack_opens)
         handshake->progress |= PROGRESS_OPENED_BY_SYNACK;
     else if (syn)
@@ -418,7 +423,7 @@ static void set_aside(triage_handshake_engine *engine, guint32 stream, const tri
     }
 
     attempt.handshake = *handshake;
-    attempt.handshake.outcome = outcome_of(handshake, TRUE);
+    attempt.handshake.set_aside = 1;
     attempt.stream = stream;
     attempt.previous = GPOINTER_TO_UINT(g_hash_table_lookup(engine->latest_earlier, key));
     g_array_append_val(engine->earlier, attempt);
@@ -445,7 +450,6 @@ const triage_handshake *triage_handshake_engine_add_segment(triage_handshake_eng
         handshake->progress |= PROGRESS_FOLLOWS_EARLIER;
     }
     advance(handshake, segment);
-    handshake->outcome = outcome_of(handshake, FALSE);
     return handshake;
 }
 
@@ -535,21 +539,11 @@ guint64 triage_handshake_engine_untracked_segments(const triage_handshake_engine
     return engine->untracked_segments;
 }
 
-void triage_handshake_engine_finish(triage_handshake_engine *engine)
-{
-    for (guint i = 0; i < engine->records->len; i++) {
-        triage_handshake *handshake = &g_array_index(engine->records, triage_handshake, i);
-
-        if (has(handshake, PROGRESS_SEEN))
-            handshake->outcome = outcome_of(handshake, TRUE);
-    }
-}
-
 /* --- Reading a record ------------------------------------------------------ */
 
-triage_handshake_outcome triage_handshake_get_outcome(const triage_handshake *handshake)
+triage_handshake_outcome triage_handshake_get_outcome(const triage_handshake *handshake, gboolean capture_ended)
 {
-    return (triage_handshake_outcome)handshake->outcome;
+    return outcome_of(handshake, capture_ended || handshake->set_aside);
 }
 
 gboolean triage_handshake_leg_value(const triage_handshake *handshake, triage_leg leg, triage_time *out)

@@ -21,8 +21,9 @@
  * leg still counts.
  *
  * The client is the sender of the first SYN; with no SYN captured, the
- * receiver of the SYN/ACK; with neither, the sender of the first packet
- * (the roles are then unknown, as the outcome no_handshake says).  The
+ * receiver of the SYN/ACK; with neither, the role the segment carries
+ * (sender_role: the connection table's rule, so every report names the same
+ * client), else the sender of the first packet.  The
  * engine keeps no addresses: the connection table holds each flow's
  * endpoints once, and triage_handshake_client_is tells which is the client.
  *
@@ -152,7 +153,7 @@ typedef struct triage_handshake {
 
     /* private */
     guint32 progress : 13;            /* which packets were seen */
-    guint32 outcome : 3;              /* triage_handshake_outcome */
+    guint32 set_aside : 1;            /* an earlier attempt: its outcome is final */
     guint32 ambiguity : 2;            /* TRIAGE_AMBIGUOUS_* */
     guint32 anomalies : 6;            /* TRIAGE_ANOMALY_* */
     guint32 client_first : 1;         /* the client's endpoint orders first */
@@ -200,11 +201,10 @@ guint32 triage_handshake_opening_frame(const triage_handshake *handshake);
 guint64 triage_handshake_engine_untracked_connections(const triage_handshake_engine *engine);
 guint64 triage_handshake_engine_untracked_segments(const triage_handshake_engine *engine);
 
-/* End of the capture: pending connections become unanswered or incomplete.
- * Idempotent; a segment fed afterwards (live capture) reopens its record. */
-void triage_handshake_engine_finish(triage_handshake_engine *engine);
-
-triage_handshake_outcome triage_handshake_get_outcome(const triage_handshake *handshake);
+/* The attempt's outcome.  Pending ones become unanswered or incomplete when
+ * the capture has ended (a report, a frame shown after the reading pass);
+ * nothing is stored, so reading never changes the engine. */
+triage_handshake_outcome triage_handshake_get_outcome(const triage_handshake *handshake, gboolean capture_ended);
 /* FALSE when the leg was not measured (never negative). */
 gboolean triage_handshake_leg_value(const triage_handshake *handshake, triage_leg leg,
                                     triage_time *out);

@@ -65,7 +65,12 @@ typedef struct triage_tcp_segment {
     triage_address destination;
     guint16 source_port;
     guint16 destination_port;
+    /* The sender's role by the connection table's rule (TRIAGE_ROLE_*): the
+     * handshake engine takes it when no SYN or SYN/ACK names the roles. */
+    guint8 sender_role;
 } triage_tcp_segment;
+
+enum { TRIAGE_ROLE_UNKNOWN = 0, TRIAGE_ROLE_CLIENT = 1, TRIAGE_ROLE_SERVER = 2 };
 
 /* One packet of any IP flow, as the connection table and the policy and
  * destinations engines see it.  For TCP and UDP, stream is tcp.stream or

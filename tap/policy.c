@@ -15,6 +15,7 @@
 #include <string.h>
 
 struct triage_policy {
+    gint references;  /* the loader's, and one per capture session using it */
     GPtrArray *rules; /* triage_compiled_rule *, owned */
     guint filter_rules;
     guint payload_rules;
@@ -44,13 +45,21 @@ static void compiled_rule_free(gpointer data)
 triage_policy *triage_policy_new(void)
 {
     triage_policy *policy = g_new0(triage_policy, 1);
+    policy->references = 1;
     policy->rules = g_ptr_array_new_with_free_func(compiled_rule_free);
     return policy;
 }
 
-void triage_policy_free(triage_policy *policy)
+triage_policy *triage_policy_ref(triage_policy *policy)
 {
-    if (policy == NULL)
+    if (policy)
+        g_atomic_int_inc(&policy->references);
+    return policy;
+}
+
+void triage_policy_unref(triage_policy *policy)
+{
+    if (policy == NULL || !g_atomic_int_dec_and_test(&policy->references))
         return;
     g_ptr_array_free(policy->rules, TRUE);
     g_free(policy->list_folder);

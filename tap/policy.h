@@ -124,8 +124,12 @@ typedef struct triage_policy_error {
 GPtrArray *triage_policy_errors_new(void);
 void triage_policy_error_free(triage_policy_error *error);
 
+/* A policy is shared, never copied: the loader holds one reference and each
+ * capture session another, so a policy replaced while a capture is open
+ * lives until that capture's session ends.  new() returns one reference. */
 triage_policy *triage_policy_new(void);
-void triage_policy_free(triage_policy *policy);
+triage_policy *triage_policy_ref(triage_policy *policy);
+void triage_policy_unref(triage_policy *policy);
 
 /* Compiles one rule and appends it.  On a bad field returns FALSE, appends
  * nothing and sets *reason_out ("ports: 'tcp/70000' is not a port (0-65535)",

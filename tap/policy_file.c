@@ -357,7 +357,7 @@ gboolean triage_policy_check_row(const triage_policy_row *row, triage_protocol_r
 {
     triage_policy *scratch = triage_policy_new();
     gboolean ok = triage_policy_add_rule(scratch, row, 1, resolver, resolver_data, reason_out);
-    triage_policy_free(scratch);
+    triage_policy_unref(scratch);
     return ok;
 }
 

@@ -11,8 +11,9 @@
  * port, either direction), not the connection rule of the triage tables.
  * Conversations lists the connections themselves.
  *
- * The tabs listen on the tap named after the protocol ("triage"), which the
- * postdissector feeds with the frame's connection only while one listens.
+ * The tabs listen on the tap named after the protocol ("triage"), on which
+ * the postdissector publishes every frame's view (session.h) while anybody
+ * listens; frames without a connection are skipped here.
  * Their display filter box filters packets, as for every tab of those
  * dialogs; the triage tables' filter selects connections.
  */
@@ -22,8 +23,7 @@
 
 #include "triage_compat.h"
 #include "triage_plugin.h"
-
-static int triage_tap = -1;
+#include "ui_menus.h"
 
 static address server_address(const triage_connection *connection)
 {
@@ -94,8 +94,12 @@ static tap_packet_status endpoint_packet(void *tapdata, packet_info *pinfo, epan
                                          const void *data, tap_flags_t flags)
 {
     conv_hash_t *hash = tapdata;
-    const triage_connection *connection = data;
-    address server = server_address(connection);
+    const triage_connection *connection = ((const triage_frame_view *)data)->connection;
+    address server;
+
+    if (connection == NULL || connection->server.family == 0)
+        return TAP_PACKET_DONT_REDRAW;
+    server = server_address(connection);
     conversation_type type = transport_type(connection);
 
     hash->flags = flags;
@@ -108,8 +112,12 @@ static tap_packet_status conversation_packet(void *tapdata, packet_info *pinfo, 
                                              const void *data, tap_flags_t flags)
 {
     conv_hash_t *hash = tapdata;
-    const triage_connection *connection = data;
-    address server = server_address(connection);
+    const triage_connection *connection = ((const triage_frame_view *)data)->connection;
+    address server;
+
+    if (connection == NULL || connection->server.family == 0)
+        return TAP_PACKET_DONT_REDRAW;
+    server = server_address(connection);
     address client = client_address(connection);
     conversation_type type = transport_type(connection);
     guint32 server_port = type == CONVERSATION_NONE ? 0 : connection->server_port;
@@ -125,19 +133,7 @@ static tap_packet_status conversation_packet(void *tapdata, packet_info *pinfo, 
     return TAP_PACKET_REDRAW;
 }
 
-void triage_register_endpoint_tabs(int proto)
+void triage_register_endpoint_tabs(void)
 {
-    triage_tap = register_tap(proto_get_protocol_filter_name(proto));
-    register_conversation_table(proto, FALSE, conversation_packet, endpoint_packet);
-}
-
-void triage_queue_endpoint_tap(packet_info *pinfo, const triage_connection *connection)
-{
-    if (connection && connection->server.family && have_tap_listener(triage_tap))
-        tap_queue_packet(triage_tap, pinfo, connection);
-}
-
-gboolean triage_endpoint_tabs_listening(void)
-{
-    return have_tap_listener(triage_tap);
+    register_conversation_table(triage_protocol_id(), FALSE, conversation_packet, endpoint_packet);
 }

@@ -4,13 +4,13 @@
  *
  * How a dialog fills (Wireshark's SimpleStatisticsDialog, and tshark's
  * "-z NAME" for the same registration): it calls our init, listens on the
- * frame tap with the dialog's display filter, reads the packets again and
+ * "triage" tap with the dialog's display filter, reads the packets again and
  * draws the tables.  Our packet callback only notes which connections the
  * filter selected (a connection counts if any of its packets matches, as
  * for "-z triage"); the engines already hold everything else.  The report
  * can only be built once that pass is over, and Wireshark calls no code of
  * ours then, so the first selected packet registers a second, unfiltered
- * frame listener whose draw callback builds the report and fills the
+ * listener whose draw callback builds the report and fills the
  * tables.  Registered after the dialog's listener, it sits before it in
  * Wireshark's list and is drawn first; the Qt dialog draws once more after
  * the pass anyway.  It stays registered, idle, until the table is opened
@@ -34,6 +34,7 @@
 #include "report_builders.h"
 #include "report_model.h"
 #include "gui_table.h"
+#include "ui_menus.h"
 
 typedef struct gui_table_kind {
     stat_tap_table_ui ui; /* first: Wireshark hands our callbacks &ui */
@@ -42,7 +43,6 @@ typedef struct gui_table_kind {
     guint64 matched_frames;   /* frames the dialog's filter let through */
     gboolean fill_pending;    /* the tables wait for the end of this pass */
     gboolean filler_listening;
-    gboolean feeding_engines; /* told the glue a report runs (tshark) */
     GPtrArray *retired_rows;  /* of stat_tap_table_item_type[] */
     GStringChunk *strings;    /* the cells' strings, retired with the rows */
 } gui_table_kind;
@@ -164,30 +164,17 @@ static void fill_from_report(gui_table_kind *kind, stat_tap_table *table, const 
     }
 }
 
-static gboolean selection_contains(guint32 key, void *user_data)
-{
-    return g_hash_table_contains((GHashTable *)user_data, GUINT_TO_POINTER(key + 1));
-}
-
 static triage_report *build_report(gui_table_kind *kind)
 {
-    triage_report_context context;
+    const triage_session *session = triage_glue_session();
+    triage_report_options options;
     /* Every frame passed the filter (or there was none): the report of the
      * whole capture, exactly as -z triage without a filter. */
-    gboolean filtering = kind->matched_frames < triage_glue_packet_count();
-    triage_report_context_init(&context, kind->description->top, TRIAGE_SORT_CONNECTIONS, NULL,
-                               filtering ? selection_contains : NULL,
-                               filtering ? kind->selection.connections : NULL,
-                               filtering ? selection_contains : NULL,
-                               filtering ? kind->selection.streams : NULL);
-    switch (kind->description->report) {
-    case TRIAGE_REPORT_RTT:
-        return triage_build_rtt_report(&context);
-    case TRIAGE_REPORT_POLICY:
-        return triage_build_policy_report(&context);
-    default:
-        return triage_build_dests_report(&context);
-    }
+    gboolean filtering = session == NULL || kind->matched_frames < triage_session_packet_count(session);
+
+    triage_report_options_for_run(&options, kind->description->top, kind->description->top,
+                                  TRIAGE_SORT_CONNECTIONS, NULL, filtering ? &kind->selection : NULL);
+    return triage_build_report(kind->description->report, &options);
 }
 
 /* ---- the listeners ------------------------------------------------------------ */
@@ -207,18 +194,20 @@ static void filler_draw(void *data)
         return;
     kind->fill_pending = FALSE;
     report = build_report(kind);
+    if (report == NULL)
+        return;
     fill_from_report(kind, table, report);
     triage_report_free(report);
 }
 
 static tap_packet_status table_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
-                                      const void *data _U_, tap_flags_t flags _U_)
+                                      const void *data, tap_flags_t flags _U_)
 {
     gui_table_kind *kind = kind_of(((stat_data_t *)tapdata)->stat_tap_data);
     kind->matched_frames++;
-    triage_selection_add_last_frame(&kind->selection);
+    triage_selection_add(&kind->selection, data);
     if (!kind->filler_listening) {
-        GString *error = register_tap_listener("frame", kind, NULL, TL_REQUIRES_NOTHING, NULL, filler_packet,
+        GString *error = register_tap_listener("triage", kind, NULL, TL_REQUIRES_NOTHING, NULL, filler_packet,
                                                filler_draw, NULL);
         if (error)
             g_string_free(error, TRUE);
@@ -262,12 +251,8 @@ static void table_init(stat_tap_table_ui *ui)
     triage_selection_clear(&kind->selection);
     kind->matched_frames = 0;
     kind->fill_pending = TRUE;
-    /* tshark feeds the engines only while a report asks for them (the GUI
-     * always does): this table is one for the rest of the session. */
-    if (!kind->feeding_engines) {
-        triage_glue_report_listener_added();
-        kind->feeding_engines = TRUE;
-    }
+    /* Before the first packet: no frame misses its payload. */
+    triage_glue_want_payloads();
 }
 
 static void table_reset(stat_tap_table *table _U_)
@@ -324,7 +309,7 @@ void triage_gui_table_register(const triage_gui_table *description)
     triage_selection_init(&kind->selection, TRUE);
     kind->ui.group = REGISTER_PACKET_STAT_GROUP_UNSORTED;
     kind->ui.title = description->title;
-    kind->ui.tap_name = "frame";
+    kind->ui.tap_name = "triage";
     kind->ui.cli_string = description->cli_string;
     kind->ui.stat_tap_init_cb = table_init;
     kind->ui.packet_func = table_packet;

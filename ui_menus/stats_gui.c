@@ -21,13 +21,13 @@
 #include <epan/funnel.h>
 #include <epan/stat_groups.h>
 #include <epan/plugin_if.h>
-#include <errno.h>
 #include <glib/gstdio.h>
 
 #include "triage_compat.h"
 #include "triage_plugin.h"
 #include "options.h"
 #include "report_builders.h"
+#include "ui_menus.h"
 
 typedef struct gui_report {
     guint reports;                 /* TRIAGE_REPORT_* */
@@ -53,15 +53,15 @@ static char *loaded_file_name(void)
 
 /* Exactly what "-z triage,REPORT,name=FILE" prints: the window and every
  * copy name the loaded file, since a copy leaves Wireshark. */
-static char *render(gui_report *report, triage_format format)
+static GString *render(gui_report *report, triage_format format, guint top, guint dests_top)
 {
-    char *text = NULL;
-    size_t length = 0;
+    GString *text = g_string_new(NULL);
     char *name = loaded_file_name();
-    FILE *stream = open_memstream(&text, &length);
-    triage_write_reports(stream, report->reports, format, TRIAGE_DEFAULT_TOP, TRIAGE_DEFAULT_TOP, TRIAGE_SORT_CONNECTIONS,
-                         report->filter, report->filter ? &report->selection : NULL, name);
-    fclose(stream);
+    triage_report_options options;
+
+    triage_report_options_for_run(&options, top, dests_top, TRIAGE_SORT_CONNECTIONS, report->filter,
+                                  report->filter ? &report->selection : NULL);
+    triage_write_reports(text, report->reports, format, &options, name);
     g_free(name);
     return text;
 }
@@ -72,11 +72,11 @@ static void gui_reset(void *data)
 }
 
 static tap_packet_status gui_packet(void *data, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
-                                    const void *tap_data _U_, tap_flags_t flags _U_)
+                                    const void *tap_data, tap_flags_t flags _U_)
 {
     gui_report *report = data;
     if (report->filter)
-        triage_selection_add_last_frame(&report->selection);
+        triage_selection_add(&report->selection, tap_data);
     return TAP_PACKET_REDRAW;
 }
 
@@ -84,19 +84,18 @@ static void gui_draw(void *data)
 {
     gui_report *report = data;
     const funnel_ops_t *ops = funnel_get_funnel_ops();
-    char *text;
+    GString *text;
     if (!report->window || !ops)
         return;
-    text = render(report, TRIAGE_FORMAT_TEXT);
-    ops->set_text(report->window, text);
-    free(text);
+    text = render(report, TRIAGE_FORMAT_TEXT, TRIAGE_DEFAULT_TOP, TRIAGE_DEFAULT_TOP);
+    ops->set_text(report->window, text->str);
+    g_string_free(text, TRUE);
 }
 
 static void stop_listening(gui_report *report)
 {
     if (report->listening) {
         remove_tap_listener(report);
-        triage_glue_report_listener_removed();
         report->listening = FALSE;
     }
 }
@@ -106,13 +105,12 @@ static gboolean start_listening(gui_report *report, char **error)
     /* No tree: the GUI keeps each frame's marks anyway (packet-triage.c),
      * and a tree for every frame would make the window slower to open than
      * Wireshark's own statistics. */
-    GString *tap_error = register_tap_listener("frame", report, report->filter, TL_REQUIRES_NOTHING,
+    GString *tap_error = register_tap_listener("triage", report, report->filter, TL_REQUIRES_NOTHING,
                                                gui_reset, gui_packet, gui_draw, NULL);
     if (tap_error) {
         *error = g_string_free(tap_error, FALSE);
         return FALSE;
     }
-    triage_glue_report_listener_added();
     report->listening = TRUE;
     return TRUE;
 }
@@ -130,11 +128,9 @@ static void window_closed(void *data)
 static void copy_report(gui_report *report, triage_format format)
 {
     const funnel_ops_t *ops = funnel_get_funnel_ops();
-    char *text = render(report, format);
-    GString *copy = g_string_new(text);
-    ops->copy_to_clipboard(copy);
-    g_string_free(copy, TRUE);
-    free(text);
+    GString *text = render(report, format, TRIAGE_DEFAULT_TOP, TRIAGE_DEFAULT_TOP);
+    ops->copy_to_clipboard(text);
+    g_string_free(text, TRUE);
 }
 
 static TRIAGE_FUNNEL_BUTTON_RETURN copy_text(funnel_text_window_t *window _U_, void *data)
@@ -170,8 +166,7 @@ static TRIAGE_FUNNEL_BUTTON_RETURN open_visual_report(funnel_text_window_t *wind
     const funnel_ops_t *ops = funnel_get_funnel_ops();
     GError *error = NULL;
     char *path;
-    FILE *out;
-    char *name;
+    GString *page;
 
     if (!visual_report_folder) {
         visual_report_folder = g_dir_make_tmp("capture-triage-XXXXXX", &error);
@@ -185,21 +180,16 @@ static TRIAGE_FUNNEL_BUTTON_RETURN open_visual_report(funnel_text_window_t *wind
     }
     path = g_strdup_printf("%s" G_DIR_SEPARATOR_S "report-%u.html", visual_report_folder,
                            visual_report_files->len + 1);
-    out = fopen(path, "w");
-    if (!out) {
-        char *message = g_strdup_printf("Cannot write %s: %s\n", path, g_strerror(errno));
-        ops->set_text(report->window, message);
-        g_free(message);
+    /* the page's own row caps, as -z triage,format=html gives them */
+    page = render(report, TRIAGE_FORMAT_HTML, TRIAGE_HTML_DEFAULT_TOP, TRIAGE_HTML_DEFAULT_DESTS_TOP);
+    if (!g_file_set_contents(path, page->str, (gssize)page->len, &error)) {
+        ops->set_text(report->window, error->message);
+        g_error_free(error);
+        g_string_free(page, TRUE);
         g_free(path);
         return TRUE;
     }
-    /* the page's own row caps, as -z triage,format=html gives them */
-    name = loaded_file_name();
-    triage_write_reports(out, report->reports, TRIAGE_FORMAT_HTML, TRIAGE_HTML_DEFAULT_TOP,
-                         TRIAGE_HTML_DEFAULT_DESTS_TOP, TRIAGE_SORT_CONNECTIONS, report->filter,
-                         report->filter ? &report->selection : NULL, name);
-    g_free(name);
-    fclose(out);
+    g_string_free(page, TRUE);
     g_ptr_array_add(visual_report_files, path);
     ops->browser_open_data_file(path);
     return TRUE;

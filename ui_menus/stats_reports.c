@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * stats_reports.c — builds the reports from the running capture's engines,
- * lending them Wireshark's knowledge: service and protocol names, and the
- * MaxMind databases the user configured.
+ * stats_reports.c — builds the reports of the open capture's session,
+ * lending the builders Wireshark's knowledge: service and protocol names,
+ * and the MaxMind databases the user configured.
  */
 #include <string.h>
 
@@ -18,55 +18,29 @@
 #include "report_policy.h"
 #include "report_dests.h"
 
-void triage_report_context_init(triage_report_context *context, guint top, triage_sort sort,
-                                const char *filter, triage_key_selected_fn connection_selected,
-                                void *connection_selection, triage_key_selected_fn stream_selected,
-                                void *stream_selection)
-{
-    context->top = top;
-    context->dests_top = top;
-    context->sort = sort;
-    context->filter = filter;
-    context->connection_selected = connection_selected;
-    context->connection_selection = connection_selection;
-    context->stream_selected = stream_selected;
-    context->stream_selection = stream_selection;
-}
-
 void triage_selection_init(triage_selection *selection, gboolean filtering)
 {
     selection->connections = filtering ? g_hash_table_new(g_direct_hash, g_direct_equal) : NULL;
-    selection->streams = filtering ? g_hash_table_new(g_direct_hash, g_direct_equal) : NULL;
 }
 
 void triage_selection_clear(triage_selection *selection)
 {
-    if (selection->connections) {
+    if (selection->connections)
         g_hash_table_remove_all(selection->connections);
-        g_hash_table_remove_all(selection->streams);
-    }
 }
 
 void triage_selection_free(triage_selection *selection)
 {
-    if (selection->connections) {
+    if (selection->connections)
         g_hash_table_destroy(selection->connections);
-        g_hash_table_destroy(selection->streams);
-    }
-    selection->connections = selection->streams = NULL;
+    selection->connections = NULL;
 }
 
-void triage_selection_add_last_frame(triage_selection *selection)
+void triage_selection_add(triage_selection *selection, const triage_frame_view *view)
 {
-    guint32 connection = triage_glue_last_frame_connection();
-    guint32 stream = triage_glue_last_frame_tcp_stream();
-    if (!selection->connections)
-        return;
     /* Set lookups, not strings: this runs for every matching packet. */
-    if (connection != TRIAGE_NO_CONNECTION)
-        g_hash_table_add(selection->connections, GUINT_TO_POINTER(connection + 1));
-    if (stream != TRIAGE_NO_CONNECTION)
-        g_hash_table_add(selection->streams, GUINT_TO_POINTER(stream + 1));
+    if (selection->connections && view->connection)
+        g_hash_table_add(selection->connections, GUINT_TO_POINTER(view->connection->index + 1));
 }
 
 static gboolean set_contains(guint32 key, void *user_data)
@@ -74,57 +48,9 @@ static gboolean set_contains(guint32 key, void *user_data)
     return g_hash_table_contains((GHashTable *)user_data, GUINT_TO_POINTER(key + 1));
 }
 
-void triage_write_reports(FILE *out, guint reports, triage_format format, guint top, guint dests_top, triage_sort sort,
-                          const char *filter, const triage_selection *selection, const char *capture_name)
-{
-    triage_report *built[3] = {NULL};
-    guint count = 0;
-    triage_report_context context;
-    gboolean filtering = selection && selection->connections;
-
-    triage_report_context_init(&context, top, sort, filter, filtering ? set_contains : NULL,
-                               filtering ? selection->connections : NULL, filtering ? set_contains : NULL,
-                               filtering ? selection->streams : NULL);
-    context.dests_top = dests_top;
-    if (reports & TRIAGE_REPORT_RTT)
-        built[count++] = triage_build_rtt_report(&context);
-    if (reports & TRIAGE_REPORT_POLICY)
-        built[count++] = triage_build_policy_report(&context);
-    if (reports & TRIAGE_REPORT_DESTS)
-        built[count++] = triage_build_dests_report(&context);
-    for (guint i = 0; i < count; i++) {
-        triage_report_set_wireshark_version(built[i], epan_get_version());
-        triage_report_set_capture_name(built[i], capture_name);
-    }
-    triage_reports_write(out, format, built, count, TRIAGE_VERSION);
-    for (guint i = 0; i < count; i++)
-        triage_report_free(built[i]);
-}
-
-triage_report *triage_build_rtt_report(const triage_report_context *context)
-{
-    triage_handshake_engine *engine = triage_glue_handshakes();
-    /* unanswered and incomplete are only known once the capture is over */
-    triage_handshake_engine_finish(engine);
-    return triage_rtt_report_build(engine, triage_glue_connections(), context->top, context->filter,
-                                   context->stream_selected, context->stream_selection, triage_glue_packet_count(),
-                                   triage_glue_first_time(), triage_glue_last_time());
-}
-
 static const char *protocol_name(int protocol_id, void *user_data _U_)
 {
     return proto_get_protocol_filter_name(protocol_id);
-}
-
-triage_report *triage_build_policy_report(const triage_report_context *context)
-{
-    triage_glue_flush();
-    return triage_policy_report_build(triage_glue_policy_engine(), triage_glue_policy(),
-                                      triage_glue_connections(), triage_policy_source(), triage_policy_path(),
-                                      triage_policy_errors(), context->top, context->filter,
-                                      protocol_name, NULL, context->connection_selected,
-                                      context->connection_selection, triage_glue_packet_count(),
-                                      triage_glue_first_time(), triage_glue_last_time());
 }
 
 /* ---- destinations: Wireshark's names and MaxMind ------------------------- */
@@ -217,44 +143,70 @@ static gboolean maxmind_configured(void)
     return configured;
 }
 
-static const char *policy_rule_for_port(guint8 transport, guint16 port, void *user_data _U_)
+/* Geo lookups cost a round trip to Wireshark's resolver each: one state per
+ * run, asked only when databases are configured. */
+static geo_state run_geo;
+
+void triage_report_options_for_run(triage_report_options *options, guint top, guint dests_top, triage_sort sort,
+                                   const char *filter, const triage_selection *selection)
 {
-    const triage_policy *policy = triage_glue_policy();
-    return policy ? triage_policy_rule_for_port(policy, transport, port) : NULL;
+    triage_report_options_init(options);
+    options->top = top;
+    options->dests_top = dests_top;
+    options->sort = sort;
+    options->filter = filter;
+    if (selection && selection->connections) {
+        options->is_selected = set_contains;
+        options->selection = selection->connections;
+    }
+    options->policy_source = triage_policy_source();
+    options->policy_path = triage_policy_path();
+    options->policy_errors = triage_policy_errors();
+    options->names.service_name = service_name;
+    options->names.transport_name = transport_name;
+    options->names.protocol_name = protocol_name;
+    options->names.geo = geo;
+    options->names.user_data = &run_geo;
 }
 
-static const char *application_protocol(const triage_connection *connection, void *user_data _U_)
+triage_report *triage_build_report(guint report, const triage_report_options *options)
 {
-    const triage_policy_engine *engine = triage_glue_policy_engine();
-    triage_policy_outcome outcome;
+    const triage_session *session = triage_glue_session();
+    triage_report_source source;
 
-    if (engine == NULL || !triage_policy_engine_connection_outcome(engine, connection->index, &outcome)
-        || outcome.application_protocol < 0)
+    if (session == NULL)
         return NULL;
-    return proto_get_protocol_filter_name(outcome.application_protocol);
+    triage_report_source_of_session(session, &source);
+    switch (report) {
+    case TRIAGE_REPORT_RTT:
+        return triage_rtt_report_build(&source, options);
+    case TRIAGE_REPORT_POLICY:
+        return triage_policy_report_build(&source, options);
+    case TRIAGE_REPORT_DESTS:
+        run_geo.configured = maxmind_configured();
+        run_geo.deadline = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+        return triage_dests_report_build(&source, options);
+    default:
+        return NULL;
+    }
 }
 
-triage_report *triage_build_dests_report(const triage_report_context *context)
+void triage_write_reports(GString *out, guint reports, triage_format format, const triage_report_options *options,
+                          const char *capture_name)
 {
-    const triage_glue_settings *settings = triage_glue_current_settings();
-    geo_state geo_lookups;
-    triage_dests_callbacks callbacks;
+    static const guint order[] = {TRIAGE_REPORT_RTT, TRIAGE_REPORT_POLICY, TRIAGE_REPORT_DESTS};
+    triage_report *built[G_N_ELEMENTS(order)] = {NULL};
+    guint count = 0;
 
-    triage_glue_flush();
-    geo_lookups.configured = maxmind_configured();
-    geo_lookups.deadline = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
-
-    memset(&callbacks, 0, sizeof callbacks);
-    callbacks.service_name = service_name;
-    callbacks.transport_name = transport_name;
-    callbacks.geo = geo;
-    callbacks.policy_rule = policy_rule_for_port;
-    callbacks.application_protocol = application_protocol;
-    callbacks.is_selected = context->connection_selected;
-    callbacks.selection_data = context->connection_selection;
-    callbacks.user_data = &geo_lookups;
-    return triage_dests_report_build(triage_glue_connections(), settings->internal_networks,
-                                     settings->internal_network_count, context->sort, context->dests_top,
-                                     context->filter, &callbacks, triage_glue_packet_count(),
-                                     triage_glue_first_time(), triage_glue_last_time());
+    for (guint i = 0; i < G_N_ELEMENTS(order); i++) {
+        triage_report *report = (reports & order[i]) ? triage_build_report(order[i], options) : NULL;
+        if (report == NULL)
+            continue;
+        triage_report_set_wireshark_version(report, epan_get_version());
+        triage_report_set_capture_name(report, capture_name);
+        built[count++] = report;
+    }
+    triage_reports_write(out, format, built, count, TRIAGE_VERSION);
+    for (guint i = 0; i < count; i++)
+        triage_report_free(built[i]);
 }

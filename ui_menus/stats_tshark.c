@@ -2,10 +2,10 @@
 /*
  * stats_tshark.c — "tshark -z triage[,rtt|policy|dests][,OPTIONS][,FILTER]".
  *
- * The engines are fed by the postdissector whatever reports run; a report
- * is a frame-tap listener that only remembers which connections its filter
- * selected (a connection counts if any of its packets matches), then builds
- * and prints its tables when tshark is done.
+ * The session is fed by the postdissector whatever reports run; a report is
+ * a listener of the "triage" tap that only remembers which connections its
+ * filter selected (a connection counts if any of its packets matches), then
+ * builds and prints its tables when tshark is done.
  */
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +18,7 @@
 #include "triage_plugin.h"
 #include "options.h"
 #include "report_builders.h"
+#include "ui_menus.h"
 
 typedef struct report_run {
     triage_options options;
@@ -30,19 +31,24 @@ static void report_run_reset(void *data)
 }
 
 static tap_packet_status report_run_packet(void *data, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
-                                           const void *tap_data _U_, tap_flags_t flags _U_)
+                                           const void *tap_data, tap_flags_t flags _U_)
 {
-    triage_selection_add_last_frame(&((report_run *)data)->selection);
+    triage_selection_add(&((report_run *)data)->selection, tap_data);
     return TAP_PACKET_DONT_REDRAW;
 }
 
 static void report_run_draw(void *data)
 {
     report_run *run = data;
-    triage_write_reports(stdout, run->options.reports, run->options.format, run->options.top,
-                         run->options.dests_top, run->options.sort, run->options.filter, &run->selection,
-                         run->options.capture_name);
+    triage_report_options options;
+    GString *out = g_string_new(NULL);
+
+    triage_report_options_for_run(&options, run->options.top, run->options.dests_top, run->options.sort,
+                                  run->options.filter, &run->selection);
+    triage_write_reports(out, run->options.reports, run->options.format, &options, run->options.capture_name);
+    fwrite(out->str, 1, out->len, stdout);
     fflush(stdout);
+    g_string_free(out, TRUE);
 }
 
 static void report_run_free(report_run *run)
@@ -54,7 +60,6 @@ static void report_run_free(report_run *run)
 
 static void report_run_finish(void *data)
 {
-    triage_glue_report_listener_removed();
     report_run_free(data);
 }
 
@@ -71,7 +76,7 @@ static TRIAGE_STAT_INIT_RETURN triage_tshark_init(const char *argument, void *us
         TRIAGE_STAT_INIT_FAILED;
     }
     triage_selection_init(&run->selection, run->options.filter != NULL);
-    tap_error = register_tap_listener("frame", run, run->options.filter, TL_REQUIRES_NOTHING,
+    tap_error = register_tap_listener("triage", run, run->options.filter, TL_REQUIRES_NOTHING,
                                       report_run_reset, report_run_packet, report_run_draw,
                                       report_run_finish);
     if (tap_error) {
@@ -81,7 +86,8 @@ static TRIAGE_STAT_INIT_RETURN triage_tshark_init(const char *argument, void *us
         report_run_free(run);
         TRIAGE_STAT_INIT_FAILED;
     }
-    triage_glue_report_listener_added();
+    /* Before the first packet: no frame misses its payload. */
+    triage_glue_want_payloads();
     TRIAGE_STAT_INIT_OK;
 }
 

@@ -92,7 +92,7 @@ int LLVMFuzzerTestOneInput(const guint8 *data, size_t size)
             FUZZ_ASSERT(rule->peers[rule->peer_count - 1].internal);
         }
     }
-    triage_policy_free(policy);
+    triage_policy_unref(policy);
     g_ptr_array_free(errors, TRUE);
     g_free(text);
     return 0;

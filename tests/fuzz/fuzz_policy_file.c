@@ -108,7 +108,7 @@ static void check_file(const char *text, gsize length)
         for (guint r = 0; r < triage_policy_rule_count(policy) && error->list == NULL; r++)
             FUZZ_ASSERT(triage_policy_rule_at(policy, r)->line != error->line);
     }
-    triage_policy_free(policy);
+    triage_policy_unref(policy);
     g_ptr_array_free(errors, TRUE);
 }
 
@@ -169,7 +169,7 @@ static void check_rows(const char *text)
     }
     FUZZ_ASSERT(kept == triage_policy_rule_count(policy));
 
-    triage_policy_free(policy);
+    triage_policy_unref(policy);
     g_ptr_array_free(errors, TRUE);
     for (guint i = 0; i < count; i++)
         g_strfreev(fields[i]);

@@ -31,6 +31,7 @@
 #include "handshake.h"
 #include "policy.h"
 #include "policy_file.h"
+#include "session.h"
 #include "report_dests.h"
 #include "report_policy.h"
 #include "report_rtt.h"
@@ -101,10 +102,9 @@ typedef struct run_settings {
     gboolean select_some;
 } run_settings;
 
+/* One capture: the session the plugin builds per file. */
 typedef struct engine_set {
-    triage_connection_table *connections;
-    triage_handshake_engine *handshakes;
-    triage_policy_engine *policy;
+    triage_session *session;
 } engine_set;
 
 typedef struct pass_totals {
@@ -175,12 +175,6 @@ static gboolean geo(const triage_address *address, const char **country, const c
     *country = "X\xc3\xa9";
     *asn = address->bytes[1] & 1 ? "AS64500 \"Quoted, Org\"\n\t\x01" : NULL;
     return TRUE;
-}
-
-static const char *policy_rule_for_port(guint8 transport, guint16 port, void *user_data)
-{
-    (void)user_data;
-    return triage_policy_rule_for_port(fixed.policy, transport, port);
 }
 
 static gboolean odd_key_selected(guint32 key, void *user_data)
@@ -388,17 +382,16 @@ static void feed_packet(recipe *recipe, traffic_state *traffic, const engine_set
     if (totals->packets == 1 || packet.time > totals->last)
         totals->last = packet.time;
 
-    triage_connection *connection = NULL;
-    gboolean to_server = FALSE;
-    if (flow != NULL) {
+    triage_frame_facts facts = {.has_flow = flow != NULL, .packet = packet, .layer_ids = traffic->layers,
+                                .layer_count = layer_count};
+    if (flow != NULL)
         totals->ip_packets++;
-        connection = triage_connection_table_add_packet(engines->connections, &packet, &to_server);
-    }
-    if (connection != NULL && flow->transport == TRIAGE_TRANSPORT_TCP) {
+    if (flow != NULL && flow->transport == TRIAGE_TRANSPORT_TCP) {
         guint8 numbers = next_byte(recipe);
         guint32 own_isn = reverse ? flow->isn_b : flow->isn_a;
         guint32 peer_isn = reverse ? flow->isn_a : flow->isn_b;
-        triage_tcp_segment segment = {
+        facts.has_tcp = TRUE;
+        facts.segment = (triage_tcp_segment){
             .frame = packet.frame,
             .time = packet.time,
             .stream = packet.stream,
@@ -411,18 +404,28 @@ static void feed_packet(recipe *recipe, traffic_state *traffic, const engine_set
             .source_port = packet.source_port,
             .destination_port = packet.destination_port,
         };
-        triage_handshake_engine_add_segment(engines->handshakes, &segment);
     }
-    triage_policy_verdict verdict = triage_policy_engine_add_packet(
-        engines->policy, connection, to_server, &packet, traffic->layers, layer_count, filter_bits);
-    FUZZ_ASSERT(verdict.rule >= -1 && verdict.rule < (int)triage_policy_rule_count(fixed.policy));
-    FUZZ_ASSERT(verdict.rule >= 0 || (!verdict.violation && !verdict.raise_expert));
+    /* The plugin judges a frame after its filter results when the policy
+     * has filter rules; the view then has no verdict yet. */
+    gboolean waits = filter_rules > 0;
+    triage_frame_view view;
+    triage_session_add_frame(engines->session, &facts, TRUE, waits, &view);
+    if (waits)
+        triage_session_judge_frame(engines->session, filter_bits);
+    FUZZ_ASSERT(triage_session_frame_seen(engines->session, packet.frame));
+    FUZZ_ASSERT(view.policy_rule >= -1 && view.policy_rule < (int)triage_policy_rule_count(fixed.policy));
+    FUZZ_ASSERT(view.policy_rule >= 0 || (!view.policy_violation && !view.policy_raise_expert));
+    /* Shown again (a GUI click): the same verdict, from the marks. */
+    triage_frame_view again;
+    triage_session_view_again(engines->session, packet.frame, &again);
+    FUZZ_ASSERT(again.connection == view.connection);
+    FUZZ_ASSERT(waits || again.policy_rule == view.policy_rule);
 }
 
 /* What must hold whatever came in. */
 static void check_engines(const engine_set *engines, const run_settings *settings, const pass_totals *totals)
 {
-    triage_connection_table *table = engines->connections;
+    const triage_connection_table *table = triage_session_connections(engines->session);
     guint32 count = triage_connection_table_count(table);
     guint64 accounted = triage_connection_table_untracked_packets(table);
     if (settings->max_connections != 0)
@@ -439,7 +442,7 @@ static void check_engines(const engine_set *engines, const run_settings *setting
     /* No silent loss: every IP packet is in a connection or counted. */
     FUZZ_ASSERT(accounted == totals->ip_packets);
 
-    triage_handshake_engine *handshakes = engines->handshakes;
+    const triage_handshake_engine *handshakes = triage_session_handshakes(engines->session);
     guint64 position = 0, records = 0;
     guint32 stream;
     const triage_handshake *handshake;
@@ -447,7 +450,7 @@ static void check_engines(const engine_set *engines, const run_settings *setting
         guint32 opening = triage_handshake_opening_frame(handshake);
         records++;
         FUZZ_ASSERT(stream < triage_handshake_engine_stream_count(handshakes));
-        FUZZ_ASSERT(triage_handshake_get_outcome(handshake) != TRIAGE_OUTCOME_PENDING);
+        FUZZ_ASSERT(triage_handshake_get_outcome(handshake, TRUE) != TRIAGE_OUTCOME_PENDING);
         /* Every attempt is found again from the frame that opened it. */
         FUZZ_ASSERT(opening == 0 || triage_handshake_engine_find(handshakes, stream, opening) == handshake);
         for (triage_leg leg = TRIAGE_LEG_SYN_SYNACK; leg <= TRIAGE_LEG_SETUP; leg++) {
@@ -471,25 +474,26 @@ static char *run_pass(const guint8 *data, size_t size, const engine_set *engines
         feed_packet(&recipe, traffic, engines, &totals);
     g_free(traffic);
 
-    triage_selection_fn selected = settings.select_some ? odd_key_selected : NULL;
+    FUZZ_ASSERT(triage_session_packet_count(engines->session) == totals.packets);
+    triage_report_source source;
+    triage_report_source_of_session(engines->session, &source);
+    triage_report_options options;
+    triage_report_options_init(&options);
+    options.top = options.dests_top = settings.top;
+    options.sort = settings.sort;
+    options.filter = settings.select_some ? "odd" : NULL;
+    options.is_selected = settings.select_some ? odd_key_selected : NULL;
+    options.policy_source = "file";
+    options.policy_path = "/tmp/fuzz \"policy\".csv";
+    options.policy_errors = fixed.policy_errors;
+    options.names.service_name = service_name;
+    options.names.geo = geo;
+    options.names.protocol_name = fuzz_protocols_name;
     triage_report *reports[3];
-    reports[0] = triage_rtt_report_build(engines->handshakes, engines->connections, settings.top,
-                                         settings.select_some ? "odd" : NULL, selected, NULL, totals.packets,
-                                         totals.first, totals.last);
+    reports[0] = triage_rtt_report_build(&source, &options);
     check_engines(engines, &settings, &totals);
-    reports[1] = triage_policy_report_build(engines->policy, fixed.policy, engines->connections, "file",
-                                            "/tmp/fuzz \"policy\".csv", fixed.policy_errors, settings.top,
-                                            NULL, fuzz_protocols_name, NULL, selected, NULL, totals.packets,
-                                            totals.first, totals.last);
-    triage_dests_callbacks callbacks = {
-        .service_name = service_name,
-        .geo = geo,
-        .policy_rule = policy_rule_for_port,
-        .is_selected = selected,
-    };
-    reports[2] = triage_dests_report_build(engines->connections, (const triage_network *)fixed.internal->data,
-                                           fixed.internal->len, settings.sort, settings.top, NULL, &callbacks,
-                                           totals.packets, totals.first, totals.last);
+    reports[1] = triage_policy_report_build(&source, &options);
+    reports[2] = triage_dests_report_build(&source, &options);
     char *json = check_every_format ? fuzz_render_checked(reports, G_N_ELEMENTS(reports))
                                     : fuzz_render_json(reports, G_N_ELEMENTS(reports));
     for (guint i = 0; i < G_N_ELEMENTS(reports); i++)
@@ -504,20 +508,22 @@ int LLVMFuzzerTestOneInput(const guint8 *data, size_t size)
     set_up_once();
     recipe peek = {.at = data, .end = data + size};
     run_settings settings = decode_settings(&peek);
-    engine_set engines = {
-        .connections = triage_connection_table_new(settings.max_connections, port_is_service, NULL),
-        .handshakes = triage_handshake_engine_new(settings.max_connections),
-        .policy = triage_policy_engine_new(fixed.policy, settings.allowlist,
-                                           (const triage_network *)fixed.internal->data, fixed.internal->len,
-                                           (const int *)fixed.carriers->data, fixed.carriers->len,
-                                           settings.max_connections),
+    triage_session_settings session_settings = {
+        .max_connections = settings.max_connections,
+        .internal_networks = (const triage_network *)fixed.internal->data,
+        .internal_network_count = fixed.internal->len,
+        .policy = fixed.policy,
+        .allowlist = settings.allowlist,
+        .port_is_service = port_is_service,
+        .carrier_protocol_ids = (const int *)fixed.carriers->data,
+        .carrier_protocol_count = fixed.carriers->len,
     };
+    engine_set engines = {.session = triage_session_new(&session_settings)};
 
     char *first = run_pass(data, size, &engines, TRUE);
-    /* A retap: the same engines, reset, fed the same packets. */
-    triage_connection_table_reset(engines.connections);
-    triage_handshake_engine_reset(engines.handshakes);
-    triage_policy_engine_reset(engines.policy);
+    /* A retap: a new session of the same capture, fed the same packets. */
+    triage_session_free(engines.session);
+    engines.session = triage_session_new(&session_settings);
     char *second = run_pass(data, size, &engines, FALSE);
     if (strcmp(first, second) != 0) {
         fprintf(stderr, "a retap changed the reports\n--- first ---\n%s\n--- second ---\n%s\n", first, second);
@@ -525,9 +531,6 @@ int LLVMFuzzerTestOneInput(const guint8 *data, size_t size)
     }
     g_free(first);
     g_free(second);
-
-    triage_connection_table_free(engines.connections);
-    triage_handshake_engine_free(engines.handshakes);
-    triage_policy_engine_free(engines.policy);
+    triage_session_free(engines.session);
     return 0;
 }

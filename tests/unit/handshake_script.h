@@ -126,8 +126,13 @@ static inline gboolean script_parse_segment(char **words, guint count, triage_tc
  * every TCP packet: the handshake engine keeps no addresses, so tests read
  * a stream's client and server from the table through
  * triage_handshake_client_is, like the reports do. */
-static inline void script_add_to_connections(triage_connection_table *table, const triage_tcp_segment *segment)
+/* Accounts the segment to its connection as the capture session does, and
+ * gives it the sender's role by the table's rule (TRIAGE_ROLE_UNKNOWN when
+ * the table is full): feed the table first, then the engine. */
+static inline void script_add_to_connections(triage_connection_table *table, triage_tcp_segment *segment)
 {
+    gboolean to_server = FALSE;
+    const triage_connection *connection;
     triage_flow_packet packet;
 
     memset(&packet, 0, sizeof packet);
@@ -141,7 +146,10 @@ static inline void script_add_to_connections(triage_connection_table *table, con
     packet.destination_port = segment->destination_port;
     packet.tcp_flags = segment->flags;
     packet.frame_length = 54 + segment->payload_length;
-    triage_connection_table_add_packet(table, &packet, NULL);
+    connection = triage_connection_table_add_packet(table, &packet, &to_server);
+    segment->sender_role = connection == NULL ? TRIAGE_ROLE_UNKNOWN
+                           : to_server        ? TRIAGE_ROLE_CLIENT
+                                              : TRIAGE_ROLE_SERVER;
 }
 
 /* The words of one line without its comment; an empty vector for a blank

@@ -160,7 +160,7 @@ static void run_line(script_state *state, char **words)
         if (!script_parse_packet(words + 1, &packet))
             g_error("%s: bad packet line", location);
         gboolean to_server = FALSE;
-        triage_connection *connection = strcmp(command, "packet") == 0
+        const triage_connection *connection = strcmp(command, "packet") == 0
                                             ? triage_connection_table_add_packet(state_table(state), &packet, &to_server)
                                             : triage_connection_table_find(state_table(state), &packet, &to_server);
         if (words[11] != NULL)
@@ -364,7 +364,7 @@ static void test_many_connections(void)
     for (guint32 stream = 0; stream < count; stream += 997) {
         triage_flow_packet packet = syn_packet(stream);
         gboolean to_server = FALSE;
-        triage_connection *connection = triage_connection_table_find(table, &packet, &to_server);
+        const triage_connection *connection = triage_connection_table_find(table, &packet, &to_server);
         g_assert_nonnull(connection);
         g_assert_cmpuint(connection->index, ==, stream);
         g_assert_cmpuint(connection->stream, ==, stream);

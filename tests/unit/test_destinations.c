@@ -28,6 +28,7 @@
 
 #include "destinations.h"
 #include "flow_script.h"
+#include "policy_file.h"
 #include "report_dests.h"
 #include "report_model.h"
 
@@ -38,7 +39,7 @@ typedef struct script_state {
     guint line_number;
     GHashTable *services;
     GArray *internal; /* of triage_network */
-    triage_dests_rank rank;
+    triage_sort rank;
     triage_sort sort;
     guint top;
     char *filter;
@@ -185,8 +186,8 @@ static void run_line(script_state *state, char **words)
             g_hash_table_add(state->services, g_strdup(*word));
     } else if (strcmp(command, "rank") == 0) {
         static const char *const names[] = {"connections", "bytes", "packets"};
-        static const triage_dests_rank ranks[] = {TRIAGE_DESTS_RANK_CONNECTIONS, TRIAGE_DESTS_RANK_BYTES,
-                                                  TRIAGE_DESTS_RANK_PACKETS};
+        static const triage_sort ranks[] = {TRIAGE_SORT_CONNECTIONS, TRIAGE_SORT_BYTES,
+                                                  TRIAGE_SORT_PACKETS};
         gsize i = 0;
         while (i < G_N_ELEMENTS(names) && g_strcmp0(words[1], names[i]) != 0)
             i++;
@@ -242,7 +243,7 @@ static void run_line(script_state *state, char **words)
 
 static void script_state_init(script_state *state, const char *path)
 {
-    *state = (script_state){.path = path, .select_all = TRUE, .rank = TRIAGE_DESTS_RANK_CONNECTIONS,
+    *state = (script_state){.path = path, .select_all = TRUE, .rank = TRIAGE_SORT_CONNECTIONS,
                             .sort = TRIAGE_SORT_CONNECTIONS};
     state->services = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     state->selected = g_hash_table_new(g_direct_hash, g_direct_equal);
@@ -296,7 +297,6 @@ typedef struct fake_wireshark {
     char answer[64];
     guint geo_calls;
     guint service_calls;
-    guint policy_calls;
 } fake_wireshark;
 
 static const char *fake_answer(fake_wireshark *fake, const char *text)
@@ -355,48 +355,54 @@ static gboolean fake_geo(const triage_address *address, const char **country, co
     return FALSE;
 }
 
-static const char *fake_policy_rule(guint8 transport, guint16 port, void *user_data)
+/* A real policy: the report asks it which rule a responder port triggers. */
+static triage_policy *port_policy(void)
 {
-    fake_wireshark *fake = user_data;
-    fake->policy_calls++;
-    if (transport == TRIAGE_TRANSPORT_TCP && port == 22)
-        return fake_answer(fake, "remote-shell");
-    if (transport == TRIAGE_TRANSPORT_ICMP && port == 0)
-        return fake_answer(fake, "icmp-anywhere");
-    return fake_answer(fake, NULL);
+    static const char csv[] = "name,action,severity,message,protocols,ports,peers,payload,filter\n"
+                              "remote-shell,alert,warn,SSH,,tcp/22,,,\n";
+    GPtrArray *errors = triage_policy_errors_new();
+    triage_policy *policy = triage_policy_parse_file_text(csv, sizeof csv - 1, "test.csv", NULL, NULL, errors);
+    g_assert_cmpuint(errors->len, ==, 0);
+    g_ptr_array_unref(errors);
+    return policy;
 }
 
 static triage_report *build_report(script_state *state, fake_wireshark *fake)
 {
-    triage_dests_callbacks callbacks = {
-        .service_name = fake_service_name,
-        .transport_name = fake_transport_name,
-        .geo = fake_geo,
-        .policy_rule = fake_policy_rule,
-        .is_selected = state->select_all ? NULL : is_selected,
-        .selection_data = state,
-        .user_data = fake,
+    triage_policy *policy = port_policy();
+    triage_report_source source = {
+        .connections = state->table,
+        .policy = policy,
+        .internal_networks = (const triage_network *)state->internal->data,
+        .internal_network_count = state->internal->len,
+        .packets = state->packets,
+        .first_time = state->first,
+        .last_time = state->last,
     };
-    return triage_dests_report_build(state->table, (const triage_network *)state->internal->data,
-                                     state->internal->len, state->sort, state->top, state->filter, &callbacks,
-                                     state->packets, state->first, state->last);
+    triage_report_options options;
+    triage_report *report;
+
+    triage_report_options_init(&options);
+    options.sort = state->sort;
+    options.top = options.dests_top = state->top;
+    options.filter = state->filter;
+    options.is_selected = state->select_all ? NULL : is_selected;
+    options.selection = state;
+    options.names.service_name = fake_service_name;
+    options.names.transport_name = fake_transport_name;
+    options.names.geo = fake_geo;
+    options.names.user_data = fake;
+    report = triage_dests_report_build(&source, &options);
+    triage_policy_unref(policy);
+    return report;
 }
 
 static char *render(triage_report *report, triage_format format)
 {
-    FILE *out = tmpfile();
-    g_assert_nonnull(out);
+    GString *out = g_string_new(NULL);
     triage_reports_write(out, format, &report, 1, "test");
-    long size = ftell(out);
-    g_assert_cmpint(size, >=, 0);
-    char *text = g_malloc((gsize)size + 1);
-    rewind(out);
-    g_assert_cmpuint(fread(text, 1, (gsize)size, out), ==, (gsize)size);
-    text[size] = '\0';
-    fclose(out);
-    return text;
+    return g_string_free(out, FALSE);
 }
-
 static void compare_with_golden(const char *actual, const char *path)
 {
     GError *error = NULL;
@@ -510,7 +516,6 @@ static void test_report_contract(void)
     /* geo: once for the row shown, once per destination (4) for countries */
     g_assert_cmpuint(fake.geo_calls, ==, 5);
     g_assert_cmpuint(fake.service_calls, ==, 1);
-    g_assert_cmpuint(fake.policy_calls, ==, 1);
     g_assert_cmpstr(triage_table_cell(destinations, 0, column_index(destinations, "asn"))->as.string, ==,
                     "AS15133 Example Networks");
     g_assert_cmpstr(triage_table_cell(ports, 0, column_index(ports, "service"))->as.string, ==, "https");
@@ -569,11 +574,17 @@ static void test_report_contract(void)
     g_assert_cmpstr(triage_table_cell(ports, 0, column_index(ports, "transport"))->as.string, ==, "icmp");
     g_assert_true(triage_cell_is_null(triage_table_cell(ports, 0, column_index(ports, "port"))));
     g_assert_true(triage_cell_is_null(triage_table_cell(ports, 0, column_index(ports, "service"))));
-    g_assert_cmpstr(triage_table_cell(ports, 0, column_index(ports, "policy_rule"))->as.string, ==, "icmp-anywhere");
+    /* A policy names rules by TCP and UDP ports only. */
+    g_assert_true(triage_cell_is_null(triage_table_cell(ports, 0, column_index(ports, "policy_rule"))));
     triage_report_free(report);
 
-    /* No callbacks at all is allowed. */
-    report = triage_dests_report_build(state.table, NULL, 0, TRIAGE_SORT_BYTES, 2, NULL, NULL, 0, 0, 0);
+    /* No names at all is allowed. */
+    triage_report_source bare = {.connections = state.table};
+    triage_report_options options;
+    triage_report_options_init(&options);
+    options.sort = TRIAGE_SORT_BYTES;
+    options.top = options.dests_top = 2;
+    report = triage_dests_report_build(&bare, &options);
     destinations = report_table(report, "destinations");
     g_assert_cmpuint(triage_table_row_count(destinations), ==, 2);
     g_assert_cmpstr(triage_table_cell(destinations, 1, column_index(destinations, "address"))->as.string, ==,
@@ -632,7 +643,7 @@ static void test_empty(void)
 {
     triage_connection_table *table = triage_connection_table_new(0, NULL, NULL);
     triage_destinations *destinations =
-        triage_destinations_build(table, NULL, 0, TRIAGE_DESTS_RANK_BYTES, NULL, NULL);
+        triage_destinations_build(table, NULL, 0, TRIAGE_SORT_BYTES, NULL, NULL);
     const triage_destinations_totals *totals = triage_destinations_get_totals(destinations);
     g_assert_cmpuint(triage_destinations_count(destinations), ==, 0);
     g_assert_null(triage_destinations_get(destinations, 0));
@@ -659,7 +670,7 @@ static void test_rows_add_up(void)
         }
     }
     triage_destinations *destinations =
-        triage_destinations_build(table, NULL, 0, TRIAGE_DESTS_RANK_CONNECTIONS, NULL, NULL);
+        triage_destinations_build(table, NULL, 0, TRIAGE_SORT_CONNECTIONS, NULL, NULL);
     g_assert_cmpuint(triage_destinations_count(destinations), ==, 200);
     guint64 connections = 0;
     guint32 previous = G_MAXUINT32;

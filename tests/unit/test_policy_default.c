@@ -57,7 +57,7 @@ static void test_compiles_cleanly(void)
     g_assert_cmpuint(triage_policy_rule_count(policy), >=, 20);
     /* Only fast criteria: filter rules would cost a tap listener each. */
     g_assert_cmpuint(triage_policy_filter_rule_count(policy), ==, 0);
-    triage_policy_free(policy);
+    triage_policy_unref(policy);
     g_ptr_array_free(errors, TRUE);
 }
 
@@ -75,7 +75,7 @@ static void test_messages(void)
             g_test_fail();
         }
     }
-    triage_policy_free(policy);
+    triage_policy_unref(policy);
 }
 
 /* The destinations report shows the rule a responder port triggers. */
@@ -105,7 +105,7 @@ static void test_rule_for_port(void)
     };
     for (gsize i = 0; i < G_N_ELEMENTS(cases); i++)
         g_assert_cmpstr(triage_policy_rule_for_port(policy, cases[i].transport, cases[i].port), ==, cases[i].rule);
-    triage_policy_free(policy);
+    triage_policy_unref(policy);
 }
 
 /* A rule after one that always wins for the same traffic could never
@@ -134,7 +134,7 @@ static void test_no_shadowed_port_rules(void)
             }
         }
     }
-    triage_policy_free(policy);
+    triage_policy_unref(policy);
 }
 
 static void test_sample(gconstpointer data)
@@ -152,7 +152,7 @@ static void test_sample(gconstpointer data)
     for (guint i = 0; i < triage_policy_rule_count(policy); i++)
         allow_rules += triage_policy_rule_at(policy, i)->action == TRIAGE_POLICY_ALLOW;
     g_assert_cmpuint(allow_rules, >, 0);
-    triage_policy_free(policy);
+    triage_policy_unref(policy);
     g_ptr_array_free(errors, TRUE);
     g_free(text);
 }

@@ -134,7 +134,7 @@ static void test_file_case(gconstpointer data)
         g_free(rebuilt);
     }
 
-    triage_policy_free(policy);
+    triage_policy_unref(policy);
     g_ptr_array_free(errors, TRUE);
     g_free(actual);
     g_free(expected);
@@ -188,7 +188,7 @@ static void test_rows(void)
                     "triage_policy table row 3: name: 'bt' is already the name of the rule from line 1");
     g_assert_cmpstr(error_text(errors, 2), ==, "triage_policy table row 5: name: missing");
     g_assert_cmpuint(((triage_policy_error *)g_ptr_array_index(errors, 2))->line, ==, 5);
-    triage_policy_free(policy);
+    triage_policy_unref(policy);
     g_ptr_array_free(errors, TRUE);
 }
 
@@ -217,7 +217,7 @@ static void test_filter_limit(void)
     g_assert_cmpint(triage_policy_rule_at(policy, 63)->filter_bit, ==, 63);
     g_assert_cmpuint(errors->len, ==, 1);
     g_assert_cmpstr(error_text(errors, 0), ==, "p.csv:66: filter: more than 64 rules have a filter");
-    triage_policy_free(policy);
+    triage_policy_unref(policy);
     g_ptr_array_free(errors, TRUE);
     g_string_free(text, TRUE);
 }
@@ -232,7 +232,7 @@ static void test_payload_limit(void)
     g_assert_cmpuint(triage_policy_rule_count(policy), ==, TRIAGE_POLICY_MAX_PAYLOAD_RULES);
     g_assert_cmpuint(errors->len, ==, 1);
     g_assert_cmpstr(error_text(errors, 0), ==, "p.csv:66: payload: more than 64 rules have a payload");
-    triage_policy_free(policy);
+    triage_policy_unref(policy);
     g_ptr_array_free(errors, TRUE);
     g_string_free(text, TRUE);
 }
@@ -248,7 +248,7 @@ static void test_nul_byte(void)
     g_assert_cmpstr(triage_policy_rule_at(policy, 1)->name, ==, "also-ok");
     g_assert_cmpuint(errors->len, ==, 1);
     g_assert_cmpstr(error_text(errors, 0), ==, "p.csv:3: field 1 contains a NUL byte");
-    triage_policy_free(policy);
+    triage_policy_unref(policy);
     g_ptr_array_free(errors, TRUE);
 }
 
@@ -257,10 +257,10 @@ static void test_errors_optional(void)
 {
     triage_policy *policy = parse_text("name,action,ports\nbad,alert,tcp/x\ngood,alert,tcp/1\n", NULL);
     g_assert_cmpuint(triage_policy_rule_count(policy), ==, 1);
-    triage_policy_free(policy);
+    triage_policy_unref(policy);
     policy = triage_policy_parse_file_text(NULL, 0, NULL, NULL, NULL, NULL);
     g_assert_cmpuint(triage_policy_rule_count(policy), ==, 0);
-    triage_policy_free(policy);
+    triage_policy_unref(policy);
 }
 
 /* Without a resolver every protocol name is unknown: an error, not a crash. */
@@ -272,7 +272,7 @@ static void test_no_resolver(void)
                                                           NULL, errors);
     g_assert_cmpuint(triage_policy_rule_count(policy), ==, 0);
     g_assert_cmpstr(error_text(errors, 0), ==, "p.csv:2: protocols: unknown protocol 'tcp'");
-    triage_policy_free(policy);
+    triage_policy_unref(policy);
     g_ptr_array_free(errors, TRUE);
 }
 
@@ -295,7 +295,7 @@ static void test_rule_for_port(void)
     g_assert_cmpstr(triage_policy_rule_for_port(policy, TRIAGE_TRANSPORT_TCP, 8080), ==, "http");
     g_assert_null(triage_policy_rule_for_port(policy, TRIAGE_TRANSPORT_TCP, 8081));
     g_assert_cmpstr(triage_policy_rule_for_port(policy, TRIAGE_TRANSPORT_UDP, 3389), ==, "rdp");
-    triage_policy_free(policy);
+    triage_policy_unref(policy);
     g_ptr_array_free(errors, TRUE);
 }
 
@@ -393,7 +393,7 @@ static void test_peer_lists(void)
     g_free(missing);
     g_free(nothing);
     g_free(nameless);
-    triage_policy_free(policy);
+    triage_policy_unref(policy);
     g_ptr_array_free(errors, TRUE);
     g_remove(relays);
     g_remove(empty);

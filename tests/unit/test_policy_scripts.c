@@ -297,12 +297,21 @@ static void check_connection(script_state *state, char **words)
 static triage_report *report_of(script_state *state)
 {
     start_engine(state);
-    if (state->report == NULL)
-        state->report = triage_policy_report_build(state->engine, state->policy, state->connections,
-                                                   state->use_default ? "default" : "file",
-                                                   state->use_default ? NULL : "case.csv", state->errors, state->top,
-                                                   NULL, test_protocols_name, protocols, NULL, NULL, state->packets,
-                                                   state->first, state->last);
+    if (state->report == NULL) {
+        triage_report_source source = {.connections = state->connections, .policy_engine = state->engine,
+                                       .policy = state->policy, .packets = state->packets,
+                                       .first_time = state->first, .last_time = state->last};
+        triage_report_options options;
+
+        triage_report_options_init(&options);
+        options.top = state->top;
+        options.policy_source = state->use_default ? "default" : "file";
+        options.policy_path = state->use_default ? NULL : "case.csv";
+        options.policy_errors = state->errors;
+        options.names.protocol_name = test_protocols_name;
+        options.names.user_data = protocols;
+        state->report = triage_policy_report_build(&source, &options);
+    }
     return state->report;
 }
 
@@ -540,7 +549,7 @@ static void run_script(gconstpointer data)
         triage_report_free(state.report);
     triage_policy_engine_free(state.engine);
     triage_connection_table_free(state.connections);
-    triage_policy_free(state.policy);
+    triage_policy_unref(state.policy);
     if (state.errors != NULL)
         g_ptr_array_free(state.errors, TRUE);
     g_string_free(state.policy_text, TRUE);
