@@ -78,16 +78,6 @@ static void add_duration(proto_tree *tree, int hf, tvbuff_t *tvb, triage_time du
     proto_item_set_generated(proto_tree_add_time(tree, hf, tvb, 0, 0, &value));
 }
 
-static const char *ambiguity_text(guint bits)
-{
-    switch (bits & (TRIAGE_AMBIGUOUS_SYN_RETRANSMITTED | TRIAGE_AMBIGUOUS_SYNACK_RETRANSMITTED)) {
-    case TRIAGE_AMBIGUOUS_SYN_RETRANSMITTED: return "syn_retransmitted";
-    case TRIAGE_AMBIGUOUS_SYNACK_RETRANSMITTED: return "synack_retransmitted";
-    case 0: return NULL;
-    default: return "syn_retransmitted,synack_retransmitted";
-    }
-}
-
 static gboolean frame_is_handshake_packet(const triage_handshake *h, guint32 frame)
 {
     return frame == h->first_syn_frame || frame == h->syn_frame || frame == h->synack_frame ||
@@ -134,9 +124,9 @@ static void add_rtt_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
     if (h->ack_frame)
         proto_item_set_generated(proto_tree_add_uint(rtt_tree, hf_rtt_ack_frame, tvb, 0, 0, h->ack_frame));
 
-    if (triage_handshake_ambiguity(h) && (frame == h->synack_frame || frame == h->ack_frame))
+    if (triage_handshake_ambiguous_legs(h) && (frame == h->synack_frame || frame == h->ack_frame))
         proto_item_set_generated(proto_tree_add_string(rtt_tree, hf_rtt_ambiguous, tvb, 0, 0,
-                                                       ambiguity_text(triage_handshake_ambiguity(h))));
+                                                       triage_handshake_ambiguous_legs(h)));
     anomalies = triage_handshake_anomalies(h);
     for (guint bit = 1; anomalies && bit <= anomalies; bit <<= 1) {
         const char *name = (anomalies & bit) ? triage_handshake_anomaly_name(bit) : NULL;
@@ -295,9 +285,11 @@ void proto_register_triage(void)
             "completed, refused, unanswered, incomplete, client_reset, synack_only or no_handshake",
             HFILL } },
         { &hf_rtt_ambiguous,
-          { "Ambiguous (Karn)", "triage.rtt.ambiguous", FT_STRING, BASE_NONE, NULL, 0x0,
-            "A leg's opening packet was sent more than once before it was answered, so the leg is "
-            "left out of the RTT statistics", HFILL } },
+          { "Ambiguous legs", "triage.rtt.ambiguous", FT_STRING, BASE_NONE, NULL, 0x0,
+            "syn (SYN to SYN/ACK), synack (SYN/ACK to ACK) or syn,synack: legs left out of the RTT statistics "
+            "because their opening packet was sent more than once before it was answered (Karn), or, for "
+            "synack, because the client sent its SYN again after the SYN/ACK; the words of every report",
+            HFILL } },
         { &hf_rtt_anomaly,
           { "Handshake anomaly", "triage.rtt.anomaly", FT_STRING, BASE_NONE, NULL, 0x0,
             "time_backwards, simultaneous_open, late_syn, syn_with_payload, ack_mismatch or "

@@ -83,16 +83,9 @@ static void add_traffic_columns(triage_table *table)
 
 static void add_transport_cell(triage_table *table, guint8 transport, const dests_context *context)
 {
-    const char *name = triage_transport_name(transport);
-    if (name == NULL && context->options->names.transport_name != NULL)
-        name = context->options->names.transport_name(transport, context->options->names.user_data);
-    if (name != NULL) {
-        triage_table_add_string(table, name);
-    } else {
-        char number[24];
-        g_snprintf(number, sizeof number, "ip-proto-%u", transport);
-        triage_table_add_string(table, number);
-    }
+    char number[24];
+    triage_table_add_string(table,
+                            triage_report_transport_word(&context->options->names, transport, number, sizeof number));
 }
 
 static triage_table *ports_table(const triage_destinations *destinations, const triage_destination *destination,

@@ -48,6 +48,7 @@ typedef struct report_input {
     triage_connection_selected_fn connection_selected;
     void *selection_data;
     guint top;
+    const triage_report_names *names;
 } report_input;
 
 static guint64 connection_packets(const triage_connection *connection)
@@ -261,15 +262,6 @@ static triage_table *policy_table(const report_input *input, const gathered *dat
     return table;
 }
 
-static const char *transport_word(guint8 transport, char *buffer, gsize size)
-{
-    const char *name = triage_transport_name(transport);
-    if (name != NULL)
-        return name;
-    g_snprintf(buffer, size, "ip-proto-%u", transport);
-    return buffer;
-}
-
 /* Busiest connections first; the earlier one on a tie, so the order is
  * stable from run to run. */
 static gint compare_connections(gconstpointer a, gconstpointer b, gpointer user_data)
@@ -313,7 +305,8 @@ static triage_table *endpoints_table(const report_input *input, rule_findings *f
             triage_table_add_integer(table, connection->server_port);
         else
             triage_table_add_null(table);
-        triage_table_add_string(table, transport_word(connection->transport, transport, sizeof transport));
+        triage_table_add_string(table, triage_report_transport_word(input->names, connection->transport, transport,
+                                                                    sizeof transport));
         triage_table_add_string(table, triage_policy_evidence_text(outcome.evidence, evidence, sizeof evidence));
         triage_table_add_integer(table, (gint64)connection_packets(connection));
         triage_table_add_integer(table, outcome.matched_packets);
@@ -476,7 +469,8 @@ triage_report *triage_policy_report_build(const triage_report_source *source, co
 {
     const triage_policy_engine *engine = source->policy_engine;
     report_input input = {engine, engine != NULL ? triage_policy_engine_policy(engine) : source->policy,
-                          source->connections, options->is_selected, options->selection, options->top};
+                          source->connections, options->is_selected, options->selection, options->top,
+                          &options->names};
     gathered data;
     triage_report *report = triage_report_new("policy", "Capture Triage: Policy Findings", options->filter);
 

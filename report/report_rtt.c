@@ -619,15 +619,10 @@ static void add_leg_cell(triage_table *table, const triage_handshake *handshake,
  * second leg also a SYN sent again after the SYN/ACK. */
 static void add_ambiguity_cell(triage_table *table, const triage_handshake *handshake)
 {
-    gboolean syn = triage_handshake_leg_is_ambiguous(handshake, TRIAGE_LEG_SYN_SYNACK);
-    gboolean synack = triage_handshake_leg_is_ambiguous(handshake, TRIAGE_LEG_SYNACK_ACK);
+    const char *legs = triage_handshake_ambiguous_legs(handshake);
 
-    if (syn && synack)
-        triage_table_add_string(table, "syn,synack");
-    else if (syn)
-        triage_table_add_string(table, "syn");
-    else if (synack)
-        triage_table_add_string(table, "synack");
+    if (legs != NULL)
+        triage_table_add_string(table, legs);
     else
         triage_table_add_null(table);
 }

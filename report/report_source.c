@@ -30,3 +30,16 @@ void triage_report_options_init(triage_report_options *options)
     options->sort = TRIAGE_SORT_CONNECTIONS;
     options->policy_source = "default";
 }
+
+const char *triage_report_transport_word(const triage_report_names *names, guint8 transport, char *buffer,
+                                         gsize size)
+{
+    const char *name = triage_transport_name(transport);
+
+    if (name == NULL && names != NULL && names->transport_name != NULL)
+        name = names->transport_name(transport, names->user_data);
+    if (name != NULL)
+        return name;
+    g_snprintf(buffer, size, "ip-proto-%u", transport);
+    return buffer;
+}

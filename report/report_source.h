@@ -59,6 +59,12 @@ typedef struct triage_report_options {
     triage_report_names names;
 } triage_report_options;
 
+/* A transport's word in every report: the built-in name ("gre"), else
+ * Wireshark's (names->transport_name), else "ip-proto-N" written into
+ * buffer (at least 24 bytes). */
+const char *triage_report_transport_word(const triage_report_names *names, guint8 transport, char *buffer,
+                                         gsize size);
+
 /* top = dests_top = 10, every connection, sorted by connections. */
 void triage_report_options_init(triage_report_options *options);
 

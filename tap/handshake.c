@@ -608,6 +608,14 @@ gboolean triage_handshake_leg_is_ambiguous(const triage_handshake *handshake, tr
     return FALSE;
 }
 
+const char *triage_handshake_ambiguous_legs(const triage_handshake *handshake)
+{
+    gboolean syn = triage_handshake_leg_is_ambiguous(handshake, TRIAGE_LEG_SYN_SYNACK);
+    gboolean synack = triage_handshake_leg_is_ambiguous(handshake, TRIAGE_LEG_SYNACK_ACK);
+
+    return syn && synack ? "syn,synack" : syn ? "syn" : synack ? "synack" : NULL;
+}
+
 guint triage_handshake_anomalies(const triage_handshake *handshake)
 {
     return handshake->anomalies;

@@ -214,6 +214,10 @@ guint triage_handshake_ambiguity(const triage_handshake *handshake);
  * SYN/ACK -> ACK leg also is after TRIAGE_ANOMALY_SYN_AFTER_SYNACK, which
  * triage_handshake_ambiguity does not report (no packet was repeated). */
 gboolean triage_handshake_leg_is_ambiguous(const triage_handshake *handshake, triage_leg leg);
+/* The legs left out of the statistics as unclear, in the words every
+ * surface uses (packet field triage.rtt.ambiguous, every report): "syn"
+ * (SYN -> SYN/ACK), "synack" (SYN/ACK -> ACK), "syn,synack", or NULL. */
+const char *triage_handshake_ambiguous_legs(const triage_handshake *handshake);
 /* TRIAGE_ANOMALY_* bits. */
 guint triage_handshake_anomalies(const triage_handshake *handshake);
 /* TRUE when (address, port) is the client's endpoint of the stream whose

@@ -65,7 +65,10 @@ static const char *service_name(guint8 transport, guint16 port, void *user_data 
 
 static const char *transport_name(guint8 transport, void *user_data _U_)
 {
-    return ipprotostr(transport);
+    /* ipprotostr answers "Unknown" for an unassigned number: the reports
+     * then say "ip-proto-N". */
+    const char *name = ipprotostr(transport);
+    return strcmp(name, "Unknown") == 0 ? NULL : name;
 }
 
 /* MaxMind lookups in Wireshark are answered asynchronously by a helper
