@@ -11,7 +11,9 @@
  * "Set filter…" selects connections as the -z FILTER does (a connection
  * counts if any of its packets matches), "Copy" puts the report on the
  * clipboard, "Copy as JSON" the JSON document, "Open visual report" the
- * HTML page in the browser.
+ * HTML page in the browser.  "Go to slowest handshake" and "Go to first
+ * finding" select that packet in the packet list (plugin_if_goto_frame):
+ * Wireshark's statistics tables cannot jump to a packet, these windows can.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +29,7 @@
 #include "triage_plugin.h"
 #include "options.h"
 #include "report_builders.h"
+#include "report_model.h"
 #include "ui_menus.h"
 
 typedef struct gui_report {
@@ -195,6 +198,75 @@ static TRIAGE_FUNNEL_BUTTON_RETURN open_visual_report(funnel_text_window_t *wind
     return TRUE;
 }
 
+/* ---- Go to a packet ----------------------------------------------------------
+ * The frame comes from the window's own report (its filter included), built
+ * afresh, so the button always agrees with the text shown. */
+static triage_report *build_for_window(gui_report *report, guint kind)
+{
+    triage_report_options options;
+
+    triage_report_options_for_run(&options, TRIAGE_DEFAULT_TOP, TRIAGE_DEFAULT_TOP, TRIAGE_SORT_CONNECTIONS,
+                                  report->filter, report->filter ? &report->selection : NULL);
+    return triage_build_report(kind, &options); /* NULL between captures */
+}
+
+/* The cell of a report's table, NULL when the table, row or column is not there. */
+static const triage_cell *report_cell(const triage_report *report, const char *table_name, guint row,
+                                      const char *key)
+{
+    for (guint t = 0; t < report->tables->len; t++) {
+        const triage_table *table = g_ptr_array_index(report->tables, t);
+        if (strcmp(table->name, table_name) != 0 || row >= triage_table_row_count(table))
+            continue;
+        for (guint column = 0; column < triage_table_column_count(table); column++)
+            if (strcmp(triage_table_column(table, column)->key, key) == 0)
+                return triage_table_cell(table, row, column);
+    }
+    return NULL;
+}
+
+/* The slowest handshake's first SYN (its row in "Slowest handshakes"). */
+static guint32 slowest_handshake_frame(gui_report *report)
+{
+    triage_report *built = build_for_window(report, TRIAGE_REPORT_RTT);
+    const triage_cell *frames = built ? report_cell(built, "slowest", 0, "frames") : NULL;
+    guint32 frame = 0;
+    if (frames && !triage_cell_is_null(frames) && frames->type == TRIAGE_CELL_INTEGER_LIST &&
+        frames->as.list.count > 0 && frames->as.list.values[0] > 0)
+        frame = (guint32)frames->as.list.values[0];
+    triage_report_free(built);
+    return frame;
+}
+
+/* The earliest packet any finding matched. */
+static guint32 first_finding_frame(gui_report *report)
+{
+    triage_report *built = build_for_window(report, TRIAGE_REPORT_POLICY);
+    guint32 frame = 0;
+    const triage_cell *cell;
+    for (guint row = 0; built && (cell = report_cell(built, "findings", row, "first_frame")) != NULL; row++)
+        if (!triage_cell_is_null(cell) && cell->as.integer > 0 && (!frame || cell->as.integer < frame))
+            frame = (guint32)cell->as.integer;
+    triage_report_free(built);
+    return frame;
+}
+
+static TRIAGE_FUNNEL_BUTTON_RETURN go_to_slowest_handshake(funnel_text_window_t *window _U_, void *data)
+{
+    guint32 frame = slowest_handshake_frame(data);
+    if (frame)
+        plugin_if_goto_frame(frame);
+    return TRUE;
+}
+
+static TRIAGE_FUNNEL_BUTTON_RETURN go_to_first_finding(funnel_text_window_t *window _U_, void *data)
+{
+    guint32 frame = first_finding_frame(data);
+    if (frame)
+        plugin_if_goto_frame(frame);
+    return TRUE;
+}
+
 static void filter_entered(gchar **values, void *data)
 {
     gui_report *report = data;
@@ -271,6 +343,10 @@ static void open_report(gpointer data)
     add_button(report->window, "Copy", copy_text, report);
     add_button(report->window, "Copy as JSON", copy_json, report);
     add_button(report->window, "Open visual report", open_visual_report, report);
+    if (entry->reports & TRIAGE_REPORT_RTT)
+        add_button(report->window, "Go to slowest handshake", go_to_slowest_handshake, report);
+    if (entry->reports & TRIAGE_REPORT_POLICY)
+        add_button(report->window, "Go to first finding", go_to_first_finding, report);
     ops->set_text(report->window, "Computing…");
     /* Qt ignores funnel_register_menu()'s retap flag: read the packets
      * again ourselves, and our draw callback fills the window. */
