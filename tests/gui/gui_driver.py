@@ -320,6 +320,40 @@ class Session:
         return wait_until("the packet counts", lambda: re.match(r"Packets: \d+", self.status_label.name)
                           and self.status_label.name)
 
+    def display_filter_field(self):
+        """The display filter bar's text field.  The main window holds other,
+        hidden, fields named "Display filter entry" (the search bar's, the
+        column and filter-button editors'), and 4.4 and later leave the
+        toolbar unnamed: the bar's field is the one inside the "Display
+        filter selector" combo box, on 4.0 as on 4.4 and 4.6."""
+        if not getattr(self, "filter_field", None):
+            def probe():
+                combo = find(self.main, named("combo box", "Display filter selector"))
+                return combo and find(combo, lambda node: node.getRoleName() in ("text", "entry"))
+            self.filter_field = wait_until("the display filter bar", probe)
+        return self.filter_field
+
+    def selected_frame(self):
+        """The number of the packet shown in the packet details ("Frame N: …"), or None."""
+        tree = find(self.main, named("tree", "Packet details"))
+        tree.clear_cache()
+        for index in range(tree.childCount):
+            row = tree.getChildAtIndex(index)
+            match = row is not None and row.getRoleName() == "table cell" and re.match(r"Frame (\d+):", row.name)
+            if match:
+                return int(match.group(1))
+        return None
+
+    def go_to(self, dialog, button):
+        """Presses a report window's "Go to …" button; returns the packet then selected."""
+        before = self.selected_frame()
+        press(find(dialog, named("push button", button)))
+        # the selection changes at once, unless it was already that packet
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and self.selected_frame() == before:
+            time.sleep(0.2)
+        return stable(f"the packet selected by '{button}'", self.selected_frame)
+
     def menu_bar(self):
         if not getattr(self, "bar", None):
             self.bar = find(self.main, lambda node: node.getRoleName() == "menu bar")
@@ -431,6 +465,7 @@ class Session:
             self.picture(report["screenshot"], screenshot(self.path("raw-" + report["screenshot"]), window))
         observed["clipboard_text"] = self.copy_with(dialog, "Copy")
         observed["clipboard_json"] = self.copy_with(dialog, "Copy as JSON")
+        observed["went_to"] = {button: self.go_to(dialog, button) for button in report.get("go_to", [])}
         if report.get("connection_filter"):
             observed.update(self.connection_filter(dialog, text_widget, title, report["connection_filter"]))
         press(find(dialog, named("push button", "Close")))
@@ -495,9 +530,7 @@ class Session:
         click(menu_x + 40, menu_y + 12)
         submenu = wait_until("the Apply as Filter submenu", lambda: popups_since(windows))
         sub_x, sub_y, _, _ = submenu[-1]
-        toolbar = find(self.main, named("tool bar", "Display Filter Toolbar"))
-        entry_field = find(toolbar, named("text", "Display filter entry")) or find(
-            toolbar or self.main, lambda node: node.getRoleName() in ("text", "entry"))
+        entry_field = self.display_filter_field()
         previous = text_of(entry_field)
         click(sub_x + 40, sub_y + 12)
         applied = wait_for_new("the endpoint's filter", lambda: text_of(entry_field), previous)
@@ -551,11 +584,7 @@ class Session:
     def one_click_filters(self):
         results = {}
         entries = self.menu_items(["Analyze", "Capture Triage"])
-        toolbar = find(self.main, named("tool bar", "Display Filter Toolbar"))
-        # 4.4 names it otherwise: then the first text field of the main
-        # window, which is the display filter's (the main toolbar has none)
-        entry_field = find(toolbar, named("text", "Display filter entry")) or find(
-            toolbar or self.main, lambda node: node.getRoleName() in ("text", "entry"))
+        entry_field = self.display_filter_field()
         for number, label in enumerate(self.plan["one_click"]):
             windows = visible_windows()
             self.open_menu(["Analyze", "Capture Triage", label])

@@ -60,6 +60,8 @@ REPORTS = (
     ("Capture Triage: Destinations and Ports", "triage,dests", "report-dests.png"),
     ("Capture Triage: All Reports", "triage", None),
 )
+# The report windows' buttons that select a packet, by the report they need.
+GO_TO = {"Go to slowest handshake": "rtt", "Go to first finding": "policy"}
 # Statistics tables: title, the -z triage report and its table (and the
 # column of its nested table, shown flat), the top= it shows, its columns
 # (heading, JSON key, how the cell reads, taken from the parent row), the
@@ -232,7 +234,9 @@ class GuiTestCase(unittest.TestCase):
             "screenshots": True,
             "reports": [{"title": title, "screenshot": picture,
                          "connection_filter": CONNECTION_FILTER if argument == "triage,rtt" else None,
-                         "scroll_to": "Handshake times" if argument == "triage,rtt" else None}
+                         "scroll_to": "Handshake times" if argument == "triage,rtt" else None,
+                         "go_to": [button for button, report in GO_TO.items()
+                                   if argument == "triage" or argument == "triage," + report]}
                         for title, argument, picture in REPORTS],
             "tables": [{"title": table["title"], "sort_by": table["sort_by"], "filter": table.get("filter"),
                         "screenshot": table.get("screenshot")} for table in TABLES],
@@ -399,6 +403,25 @@ class CaptureTriageGui(GuiTestCase):
                 expected = parse_single_json(self.tshark_text(named(argument) + ",format=json"))
                 self.assertEqual(expected["reports"][0]["capture"]["name"], "demo.pcap")
                 self.assertEqual(parse_single_json(window["clipboard_json"]), expected)
+
+    def expected_frame(self, button):
+        """The packet a Go to button must select, from tshark's JSON report."""
+        document = parse_single_json(self.tshark_text(f"triage,{GO_TO[button]},format=json"))["reports"][0]
+        if GO_TO[button] == "rtt":  # the SYN of the slowest handshake
+            return document["slowest"][0]["frames"][0]
+        return min(finding["first_frame"] for finding in document["findings"])  # the earliest match
+
+    def test_go_to_buttons_select_the_packet(self):
+        frames = {button: self.expected_frame(button) for button in GO_TO}
+        self.assertEqual(len(set(frames.values())), len(frames), "the demo capture must tell the buttons apart")
+        for title, argument, _ in REPORTS:
+            went_to = self.observed("report " + title)["went_to"]
+            for button in GO_TO:
+                if argument in ("triage", "triage," + GO_TO[button]):
+                    with self.subTest(report=title, button=button):
+                        self.assertEqual(went_to.get(button), frames[button])
+                else:
+                    self.assertNotIn(button, went_to)
 
     def test_set_filter_gives_the_filtered_tshark_report(self):
         window = self.observed("report Capture Triage: Handshake RTT")
