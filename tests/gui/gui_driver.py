@@ -31,6 +31,7 @@ NOTHING_COPIED = "(nothing copied yet)"
 # Containers whose children are packets: walking them costs seconds.
 HUGE_CONTAINERS = {"Packet list"}
 TABLE_WINDOW_SIZE = ("1260", "600")
+REPORT_WINDOW_SIZE = ("1260", "760")  # within a 1280x800 screen
 
 
 # --- X: keyboard, mouse, windows, clipboard, screenshots ----------------------
@@ -446,14 +447,16 @@ class Session:
         title = report["title"]
         dialog = self.open_dialog(["Statistics", title], title)
         window = x_window(title)
-        # as a user would, make the window large enough for the tables
-        run("xdotool", "windowsize", window, "1420", "820", "windowmove", window, "10", "40")
+        # as large as a 1280x800 screen allows
+        run("xdotool", "windowsize", window, *REPORT_WINDOW_SIZE, "windowmove", window, "10", "20")
         text_widget = find(dialog, lambda node: node.getRoleName() == "text")
         def report_text():
             text = text_of(text_widget)
             return text if text != "Computing…" else None
         text = stable(f"the text of '{title}'", report_text)
         observed = {"window_text": text}
+        if report.get("screenshot"):
+            observed["zoomed_out"] = self.fit_longest_line(text_widget, text)
         if report.get("scroll_to") and report["scroll_to"] in text:
             # about three lines per notch of the mouse wheel; stop short
             notches = max(0, (text[:text.index(report["scroll_to"])].count("\n") - 3) // 3)
@@ -472,6 +475,30 @@ class Session:
         wait_until(f"'{title}' to close", lambda: not run("xdotool", "search", "--onlyvisible", "--name", title,
                                                            check=False).strip())
         return observed
+
+    def fit_longest_line(self, text_widget, text, limit=4):
+        """The window wraps lines wider than it (Wireshark's text windows
+        offer no other mode): as a user would, zoom the text out with
+        Ctrl+wheel until the longest line fits on one row.  Returns the
+        steps taken, or None when it never fitted."""
+        lines = text.split("\n")
+        longest = max(range(len(lines)), key=lambda index: len(lines[index]))
+        start = sum(len(line) + 1 for line in lines[:longest])
+        end = start + len(lines[longest]) - 1
+
+        def wrapped():
+            reader = text_widget.queryText()
+            return reader.getCharacterExtents(start, pyatspi.DESKTOP_COORDS)[1] != \
+                reader.getCharacterExtents(end, pyatspi.DESKTOP_COORDS)[1]
+        x, y, width, height = extents(text_widget)
+        for step in range(limit + 1):
+            time.sleep(0.3)
+            if not wrapped():
+                return step
+            if step < limit:
+                run("xdotool", "mousemove", "--sync", str(x + width // 2), str(y + height // 2),
+                    "keydown", "ctrl", "click", "5", "keyup", "ctrl")
+        return None
 
     def table_dialog(self, table):
         """Opens a statistics table, reads it, sorts it by a column, filters it."""
@@ -649,6 +676,42 @@ class Session:
         press(find(dialog, named("push button", "Close")))
         return {"graph_row": table.name if table else None}
 
+    def expert_information(self, group):
+        """Analyze › Expert Information, Wireshark's own way from a finding to
+        its packet: the group (severity, summary) expanded, its first packet
+        double-clicked."""
+        severity, summary = group
+        dialog = self.open_dialog(["Analyze", "Expert Information"], "Expert Information")
+        window = x_window("Expert Information")
+        run("xdotool", "windowsize", window, *TABLE_WINDOW_SIZE, "windowmove", window, "10", "40")
+        view = wait_until("the expert infos", lambda: find(
+            dialog, lambda node: node.getRoleName() in ("tree table", "table", "tree")))
+
+        def rows():
+            table = read_table(view)
+            return table if len(table["rows"]) > 1 else None
+        groups = stable("the expert info groups", rows)
+        row = next(index for index, cells in enumerate(groups["rows"]) if cells[:2] == [severity, summary])
+        x, y, width, height = extents(view.queryTable().getAccessibleAt(row, 1))
+        click(x + width // 2, y + height // 2)
+        keys("Right")  # expands the group: one row per packet under it
+        expanded = stable("the group's packets", lambda: (lambda table: table if len(table["rows"]) >
+                                                           len(groups["rows"]) else None)(read_table(view)))
+        packet = expanded["rows"][row + 1]
+        time.sleep(0.3)
+        self.picture("expert-information.png", screenshot(self.path("raw-expert-information.png"), window))
+        before = self.selected_frame()
+        x, y, width, height = extents(view.queryTable().getAccessibleAt(row + 1, 1))
+        run("xdotool", "mousemove", "--sync", str(x + width // 2), str(y + height // 2), "click", "--repeat", "2",
+            "--delay", "80", "1")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and self.selected_frame() == before:
+            time.sleep(0.2)
+        selected = stable("the packet the expert info selected", self.selected_frame)
+        self.close_all("Expert Information")
+        return {"groups": groups["rows"], "headings": expanded["headings"], "packet_row": packet,
+                "selected_frame": selected}
+
     def main_window_picture(self):
         # the last one-click filter is still applied: the packet list, the
         # details and the status bar's count as the user sees them
@@ -670,6 +733,8 @@ def main():
                 session.step("table " + table["title"], session.table_dialog, table)
             # before any display filter: with one, the I/O graph adds a graph of it
             session.step("io_graph", session.io_graph)
+            if plan.get("expert_group"):
+                session.step("expert_information", session.expert_information, plan["expert_group"])
             if plan.get("endpoint"):
                 session.step("endpoint_filter", session.endpoint_filter, plan["endpoint"])
             session.step("one_click_filters", session.one_click_filters)

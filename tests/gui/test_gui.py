@@ -126,10 +126,14 @@ ONE_CLICK = (
     ("Failed handshakes", 'triage.rtt.outcome in {"refused", "unanswered", "incomplete", "client_reset"}'),
     ("Policy violations", "triage.policy.violation"),
 )
+# Analyze › Expert Information: the group of the error-severity policy
+# findings (severity, summary), and the expert field that marks its packets
+EXPERT_GROUP = ("Error", "Policy finding")
+EXPERT_FIELD = "triage.policy.error"
 # a frame that carries both subtrees: the ACK of the RDP connection from the internet
 DETAILS_FILTER = "triage.rtt.handshake && triage.policy.violation"
 SCREENSHOTS = ("statistics-menu.png", "report-rtt.png", "report-policy.png", "report-dests.png",
-               "analyze-menu.png", "packet-details.png", "policy-violations.png", "io-graph.png") + \
+               "analyze-menu.png", "expert-information.png", "packet-details.png", "policy-violations.png", "io-graph.png") + \
     tuple(table["screenshot"] for table in TABLES if table.get("screenshot"))
 
 
@@ -241,6 +245,7 @@ class GuiTestCase(unittest.TestCase):
             "tables": [{"title": table["title"], "sort_by": table["sort_by"], "filter": table.get("filter"),
                         "screenshot": table.get("screenshot")} for table in TABLES],
             "endpoint": ENDPOINT,
+            "expert_group": EXPERT_GROUP,
             "one_click": [label for label, _ in ONE_CLICK],
             "details_frame": cls.details_frame,
         }
@@ -422,6 +427,24 @@ class CaptureTriageGui(GuiTestCase):
                         self.assertEqual(went_to.get(button), frames[button])
                 else:
                     self.assertNotIn(button, went_to)
+
+    def test_expert_information_goes_to_a_finding(self):
+        observed = self.observed("expert_information")
+        expected = [int(frame) for frame in self.tshark("-2", "-Y", EXPERT_FIELD, "-T", "fields",
+                                                        "-e", "frame.number").split()]
+        group = next(row for row in observed["groups"] if tuple(row[:2]) == EXPERT_GROUP)
+        self.assertEqual(group[2:4], ["Security", "Triage"])
+        self.assertEqual(int(group[4]), len(expected))
+        # the first packet under the group, double-clicked, is the one selected
+        self.assertEqual(int(observed["packet_row"][0]), observed["selected_frame"])
+        self.assertEqual(observed["selected_frame"], min(expected))
+
+    def test_report_windows_fit_the_screen_unwrapped(self):
+        for title, _, picture in REPORTS:
+            if picture:
+                with self.subTest(report=title):
+                    self.assertIsNotNone(self.observed("report " + title)["zoomed_out"],
+                                         "the longest line still wraps at 1260 pixels, zoomed out four steps")
 
     def test_set_filter_gives_the_filtered_tshark_report(self):
         window = self.observed("report Capture Triage: Handshake RTT")
