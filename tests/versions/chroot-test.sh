@@ -17,6 +17,9 @@
 #   .deb, built for that suite's Wireshark, into DIR (needs CMakeLists.txt
 #   to include cmake/packaging.cmake); tests/versions/package-test.sh then
 #   installs it on a clean system of the same suite.
+#   --screenshots: when the GUI test ran and passed, copy its pictures into
+#   docs/screenshots/<Wireshark minor version>/ of the working tree (for
+#   example docs/screenshots/4.4/ from trixie).
 #
 # Cache: $TRIAGE_CHROOT_CACHE (default /var/cache/capture-triage/chroots):
 #   <suite>/ is a debootstrap'd system with the build dependencies, tshark
@@ -31,16 +34,22 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 package_dir=
-if [ "${1:-}" = --package ]; then
-    [ -n "${2:-}" ] || { echo "$0: --package needs a folder" >&2; exit 2; }
-    mkdir -p "$2"
-    package_dir=$(cd "$2" && pwd)
-    shift 2
-fi
+screenshots=0
+while :; do
+    case ${1:-} in
+        --package)
+            [ -n "${2:-}" ] || { echo "$0: --package needs a folder" >&2; exit 2; }
+            mkdir -p "$2"
+            package_dir=$(cd "$2" && pwd)
+            shift 2 ;;
+        --screenshots) screenshots=1; shift ;;
+        *) break ;;
+    esac
+done
 suite=${1:-}
 case $suite in
     trixie|sid|bookworm) shift ;;
-    *) echo "usage: $0 [--package DIR] trixie|sid|bookworm [CTEST ARGUMENT...]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--package DIR] [--screenshots] trixie|sid|bookworm [CTEST ARGUMENT...]" >&2; exit 2 ;;
 esac
 [ "$(id -u)" = 0 ] || { echo "$0: debootstrap and chroot need root" >&2; exit 2; }
 ctest_arguments=("$@")
@@ -94,7 +103,9 @@ elif [ "$(cat "$root/.capture-triage-ready")" != "$packages" ]; then
 fi
 
 # Everything below runs in a private mount namespace: its mounts vanish with it.
-exec unshare --mount --propagation private /bin/bash -euo pipefail -s -- \
+rm -rf "$root/var/tmp/capture-triage-gui"
+status=0
+if unshare --mount --propagation private /bin/bash -euo pipefail -s -- \
     "$root" "$repo" "$corpus" "$suite" "$package_dir" "${ctest_arguments[@]}" <<'INSIDE'
 root=$1 repo=$2 corpus=$3 suite=$4 package_dir=$5
 shift 5
@@ -114,7 +125,6 @@ echo "== $suite: $version"
 build=/var/tmp/capture-triage-build
 # The GUI test leaves what it saw (observations, screenshots) in
 # chroots/<suite>/var/tmp/capture-triage-gui.
-rm -rf "$root/var/tmp/capture-triage-gui"
 chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 CI="${CI:-}" \
     TRIAGE_CORPUS=/capture-triage/shared/corpus TRIAGE_GUI_ARTIFACTS=/var/tmp/capture-triage-gui \
     /bin/sh -eu -c '
@@ -137,3 +147,19 @@ if [ -n "$package_dir" ]; then
         ls ./*.deb' -- "$build"
 fi
 INSIDE
+then :; else status=$?; fi
+if [ "$screenshots" = 1 ] && [ "$status" = 0 ]; then
+    pictures=$root/var/tmp/capture-triage-gui
+    minor=$(chroot "$root" tshark --version | sed -n '1s/.* \([0-9]*\.[0-9]*\)\..*/\1/p')
+    if [ -n "$minor" ] && ls "$pictures"/*.png >/dev/null 2>&1; then
+        mkdir -p "$repo/docs/screenshots/$minor"
+        for picture in "$pictures"/*.png; do
+            case ${picture##*/} in failed-*) continue ;; esac
+            cp "$picture" "$repo/docs/screenshots/$minor/"
+        done
+        echo "== screenshots copied to docs/screenshots/$minor/"
+    else
+        echo "== no GUI screenshots to copy (run with -R gui)"
+    fi
+fi
+exit $status
