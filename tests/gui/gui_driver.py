@@ -336,13 +336,17 @@ class Session:
 
     def selected_frame(self):
         """The number of the packet shown in the packet details ("Frame N: …"), or None."""
-        tree = find(self.main, named("tree", "Packet details"))
-        tree.clear_cache()
-        for index in range(tree.childCount):
-            row = tree.getChildAtIndex(index)
-            match = row is not None and row.getRoleName() == "table cell" and re.match(r"Frame (\d+):", row.name)
-            if match:
-                return int(match.group(1))
+        try:
+            tree = find(self.main, named("tree", "Packet details"))
+            tree.clear_cache()
+            for index in range(tree.childCount):
+                row = tree.getChildAtIndex(index)
+                match = row is not None and row.getRoleName() == "table cell" and \
+                    re.match(r"Frame (\d+):", row.name)
+                if match:
+                    return int(match.group(1))
+        except Exception:  # the details are being redrawn: their rows vanish under our feet
+            pass
         return None
 
     def go_to(self, dialog, button):
@@ -458,11 +462,7 @@ class Session:
         if report.get("screenshot"):
             observed["zoomed_out"] = self.fit_longest_line(text_widget, text)
         if report.get("scroll_to") and report["scroll_to"] in text:
-            # about three lines per notch of the mouse wheel; stop short
-            notches = max(0, (text[:text.index(report["scroll_to"])].count("\n") - 3) // 3)
-            x, y, width, height = extents(text_widget)
-            run("xdotool", "mousemove", "--sync", str(x + width // 2), str(y + height // 2),
-                "click", "--repeat", str(notches), "--delay", "30", "5")
+            self.scroll_to_top(text_widget, text.index(report["scroll_to"]))
         time.sleep(0.3)
         if report.get("screenshot"):
             self.picture(report["screenshot"], screenshot(self.path("raw-" + report["screenshot"]), window))
@@ -475,6 +475,20 @@ class Session:
         wait_until(f"'{title}' to close", lambda: not run("xdotool", "search", "--onlyvisible", "--name", title,
                                                            check=False).strip())
         return observed
+
+    def scroll_to_top(self, text_widget, offset):
+        """Turns the mouse wheel until the text at offset is in the window's first lines."""
+        x, y, width, height = extents(text_widget)
+        reader = text_widget.queryText()
+        run("xdotool", "mousemove", "--sync", str(x + width // 2), str(y + height // 2))
+        previous = None
+        for _ in range(300):
+            _, top, _, line = reader.getCharacterExtents(offset, pyatspi.DESKTOP_COORDS)
+            if top <= y + 3 * max(line, 1) or top == previous:  # there, or at the end of the text
+                return
+            previous = top
+            run("xdotool", "click", "5")
+            time.sleep(0.15)
 
     def fit_longest_line(self, text_widget, text, limit=4):
         """The window wraps lines wider than it (Wireshark's text windows
@@ -643,10 +657,17 @@ class Session:
         x, y, width, height = extents(heading)
         click(x + 40, y + height // 2)
         keys("shift+Right")  # View › Expand Subtrees
-        time.sleep(0.5)
-        rows = [tree.getChildAtIndex(i) for i in range(tree.childCount)]
-        rows = [row for row in rows if row is not None and row.getRoleName() == "table cell"]
-        names = [row.name for row in rows]
+
+        def expanded_rows():
+            # a loaded machine draws the expanded subtree late
+            tree.clear_cache()
+            rows = [tree.getChildAtIndex(i) for i in range(tree.childCount)]
+            rows = [row for row in rows if row is not None and row.getRoleName() == "table cell"]
+            names = [row.name for row in rows]
+            below = [index for index, name in enumerate(names) if name.strip("[]") == "Capture Triage"]
+            return (rows, names) if below and below[0] < len(names) - 1 else None
+        stable("the expanded Capture Triage subtree", lambda: (lambda found: found and found[1])(expanded_rows()))
+        rows, names = expanded_rows()
         if self.plan.get("screenshots"):
             raw = screenshot(self.path("raw-packet-details.png"))
             tree_x, tree_y, tree_width, tree_height = extents(tree)
