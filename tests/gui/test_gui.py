@@ -1,14 +1,24 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """The Capture Triage menus, windows and filters in the real Qt Wireshark.
 
-Starts Xvfb on a free display and lets gui_driver.py work Wireshark 4.0 with
-the freshly built plugin on demo_capture.py's capture, as the unprivileged
+Starts Xvfb on a free display and lets gui_driver.py work Wireshark (4.0 on
+Debian 12; 4.4 and 4.6 through tests/versions/chroot-test.sh) with the
+freshly built plugin on demo_capture.py's capture, as the unprivileged
 user of tests/tshark/harness.py.  Then every number the GUI showed is
 compared with tshark on the same file:
 
 - each Statistics › Capture Triage window shows, and its Copy button copies,
   exactly the text "tshark -q -z triage,REPORT" prints; Copy as JSON gives
   tshark's JSON document; Set filter… gives tshark's report for that filter;
+  Go to slowest handshake and Go to first finding select the packet tshark's
+  JSON names (read back from the packet details' "Frame N:" line);
+- each Capture Triage statistics table shows tshark's JSON rows, sorts by a
+  column and filters connections as "-z triage,…,FILTER" does;
+- Statistics › Endpoints › Triage: a row's Apply as Filter › Selected sets
+  its filter and the status bar shows tshark's count for it;
+- Analyze › Expert Information: the first packet of the error-severity
+  Policy finding group, double-clicked, is selected, and is the first packet
+  tshark marks with that expert info;
 - each Analyze › Capture Triage one-click filter puts its filter in the
   display filter bar and the status bar shows as many packets as
   "tshark -2 -Y FILTER" prints (failed handshakes: see gui_count);
