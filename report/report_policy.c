@@ -390,7 +390,8 @@ static triage_table *findings_table(const report_input *input, gathered *data)
     triage_table_add_footnote(table, "Packets and bytes are those of the whole connections, both directions; "
                                      "matched packets only those that matched the rule.");
     triage_table_add_footnote(table, "Evidence: port, protocol (Wireshark's label, often given by port alone), "
-                                     "payload (a signature in the bytes), address (a listed peer), filter.");
+                                     "payload (a signature in the bytes), address (a listed peer), filter, "
+                                     "host (a listed name: TLS server name or HTTP Host).");
     return table;
 }
 
@@ -449,6 +450,90 @@ static triage_table *unexpected_table(const report_input *input, gathered *data,
     return table;
 }
 
+/* ---- DNS lookups ---------------------------------------------------------- */
+
+/* A lookup counts when any of its queries' connections is selected. */
+static gboolean lookup_selected(const report_input *input, const triage_policy_lookup *lookup)
+{
+    if (input->connection_selected == NULL)
+        return TRUE;
+    for (guint i = 0; i < lookup->connections->len; i++) {
+        if (input->connection_selected(g_array_index(lookup->connections, guint32, i), input->selection_data))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+static gint compare_lookups(gconstpointer a, gconstpointer b, gpointer user_data)
+{
+    const triage_policy *policy = user_data;
+    const triage_policy_lookup *left = *(triage_policy_lookup *const *)a;
+    const triage_policy_lookup *right = *(triage_policy_lookup *const *)b;
+    triage_severity left_severity = triage_policy_lookup_severity(triage_policy_rule_at(policy, left->rule));
+    triage_severity right_severity = triage_policy_lookup_severity(triage_policy_rule_at(policy, right->rule));
+    if (left_severity != right_severity)
+        return left_severity > right_severity ? -1 : 1;
+    if (left->queries != right->queries)
+        return left->queries > right->queries ? -1 : 1;
+    return left->first_frame < right->first_frame ? -1 : left->first_frame > right->first_frame;
+}
+
+static triage_table *lookups_table(const report_input *input)
+{
+    triage_table *table = triage_table_new("lookups", "DNS lookups of listed names", TRIAGE_SHAPE_LIST);
+    triage_table_add_column(table, "rule", "Rule", TRIAGE_CELL_STRING);
+    triage_table_add_column(table, "severity", "Severity", TRIAGE_CELL_STRING);
+    triage_table_add_column(table, "evidence", "Evidence", TRIAGE_CELL_STRING);
+    triage_table_add_column(table, "message", "Message", TRIAGE_CELL_STRING);
+    triage_table_set_text_below(table, "message");
+    triage_table_add_column(table, "client", "Client", TRIAGE_CELL_STRING);
+    triage_table_add_column(table, "name", "Name", TRIAGE_CELL_STRING);
+    triage_table_add_column(table, "queries", "Queries", TRIAGE_CELL_INTEGER);
+    triage_table_add_column(table, "first_frame", "First frame", TRIAGE_CELL_INTEGER);
+    triage_table_add_column(table, "last_frame", "Last frame", TRIAGE_CELL_INTEGER);
+    triage_table_add_column(table, "first", "First", TRIAGE_CELL_TIMESTAMP);
+    triage_table_add_column(table, "last", "Last", TRIAGE_CELL_TIMESTAMP);
+    if (input->engine == NULL || input->policy == NULL)
+        return table;
+    GPtrArray *order = g_ptr_array_new();
+    for (guint i = 0; i < triage_policy_engine_lookup_count(input->engine); i++) {
+        const triage_policy_lookup *lookup = triage_policy_engine_lookup_at(input->engine, i);
+        if (lookup_selected(input, lookup))
+            g_ptr_array_add(order, (gpointer)lookup);
+    }
+    g_ptr_array_sort_with_data(order, compare_lookups, (gpointer)input->policy);
+    guint shown = input->top == 0 ? order->len : MIN(order->len, input->top);
+    for (guint i = 0; i < shown; i++) {
+        const triage_policy_lookup *lookup = g_ptr_array_index(order, i);
+        const triage_policy_rule *rule = triage_policy_rule_at(input->policy, lookup->rule);
+        char client[64];
+        char *message = triage_policy_lookup_message(rule, lookup->name);
+        triage_table_begin_row(table);
+        triage_table_add_string(table, rule->name);
+        triage_table_add_string(table, triage_policy_severity_name(triage_policy_lookup_severity(rule)));
+        triage_table_add_string(table, "host");
+        triage_table_add_string(table, message);
+        g_free(message);
+        triage_table_add_string(table, triage_address_to_string(&lookup->client, client, sizeof client));
+        triage_table_add_string(table, lookup->name);
+        triage_table_add_integer(table, lookup->queries);
+        triage_table_add_integer(table, lookup->first_frame);
+        triage_table_add_integer(table, lookup->last_frame);
+        triage_table_add_timestamp(table, lookup->first_time);
+        triage_table_add_timestamp(table, lookup->last_time);
+    }
+    if (order->len > shown) {
+        char *note = g_strdup_printf("%u more lookups not shown.", order->len - shown);
+        triage_table_add_footnote(table, note);
+        g_free(note);
+    }
+    g_ptr_array_free(order, TRUE);
+    triage_table_add_footnote(table, "One row per client, name and rule: DNS queries (port 53) for a name of a hosts "
+                                     "rule, one severity below the rule. A lookup has no connection: with a filter, "
+                                     "it shows when one of its queries is selected, with all its queries counted.");
+    return table;
+}
+
 static triage_table *silent_rules_table(const report_input *input)
 {
     triage_table *table = triage_table_new("silent_rules", "Alert rules that matched nothing", TRIAGE_SHAPE_VALUES);
@@ -482,6 +567,7 @@ triage_report *triage_policy_report_build(const triage_report_source *source, co
     triage_report_add_table(report, policy_table(&input, &data, options->policy_source, options->policy_path,
                                                  options->policy_errors));
     triage_report_add_table(report, findings_table(&input, &data));
+    triage_report_add_table(report, lookups_table(&input));
     triage_report_add_table(report, unexpected_table(&input, &data, options->names.protocol_name,
                                                      options->names.user_data));
     triage_report_add_table(report, silent_rules_table(&input));

@@ -86,6 +86,7 @@ typedef struct triage_flow_packet {
     guint16 source_port;     /* 0 when the transport has no ports */
     guint16 destination_port;
     guint16 tcp_flags;       /* TRIAGE_TCP_* bits, TCP only */
+    guint32 tcp_seq;         /* raw sequence number, TCP only */
     guint32 frame_length;    /* on-wire length, as Conversations counts bytes */
     /* Transport payload as captured (may be shorter than on the wire). */
     const guint8 *payload;

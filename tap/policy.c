@@ -19,9 +19,11 @@ struct triage_policy {
     GPtrArray *rules; /* triage_compiled_rule *, owned */
     guint filter_rules;
     guint payload_rules;
+    guint host_rules;
     /* Where "@file" lists are read while rules are added (policy.h). */
     char *list_folder;
     GPtrArray *list_errors;
+    const char *const *embedded_lists; /* name, text, ..., NULL; or NULL */
 };
 
 static void compiled_rule_free(gpointer data)
@@ -39,6 +41,7 @@ static void compiled_rule_free(gpointer data)
     for (guint i = 0; i < rule->signature_count; i++)
         g_free(rule->signatures[i].bytes);
     g_free(rule->signatures);
+    triage_host_list_free(rule->hosts);
     g_free(rule);
 }
 
@@ -270,8 +273,13 @@ void triage_policy_set_list_source(triage_policy *policy, const char *folder, GP
     policy->list_errors = errors;
 }
 
-static void add_list_error(const triage_policy *policy, const char *path, guint line, const char *rule_name,
-                           guint rule_line, char *reason /* taken */)
+void triage_policy_set_embedded_lists(triage_policy *policy, const char *const *lists)
+{
+    policy->embedded_lists = lists;
+}
+
+static void add_list_error(const triage_policy *policy, const char *field, const char *path, guint line,
+                           const char *rule_name, guint rule_line, char *reason /* taken */)
 {
     if (policy->list_errors == NULL) {
         g_free(reason);
@@ -280,9 +288,9 @@ static void add_list_error(const triage_policy *policy, const char *path, guint 
     triage_policy_error *error = g_new0(triage_policy_error, 1);
     error->line = rule_line;
     error->list = g_strdup(path);
-    error->reason = g_strdup_printf("peers: %s:%u: %s (the rest of the list applies)", path, line, reason);
-    error->text = g_strdup_printf("%s:%u: %s (peers of rule '%s'; the rest of the list applies)", path, line, reason,
-                                  rule_name);
+    error->reason = g_strdup_printf("%s: %s:%u: %s (the rest of the list applies)", field, path, line, reason);
+    error->text = g_strdup_printf("%s:%u: %s (%s of rule '%s'; the rest of the list applies)", path, line, reason,
+                                  field, rule_name);
     g_ptr_array_add(policy->list_errors, error);
     g_free(reason);
 }
@@ -326,30 +334,54 @@ static char *next_line(const GString *text, gsize *position)
     return g_strndup(text->str + start, end - start);
 }
 
-/* "@tor-relays.txt": one address or network a line, '#' comments.  A bad
- * line is reported as file:line and skipped; a file that cannot be read,
- * or lists nothing, makes the rule unusable. */
-static gboolean read_network_list(const triage_policy *policy, const triage_compiled_rule *rule, const char *name,
-                                  GArray *networks, char **reason_out)
+/* One entry of a list: FALSE with a reason (g_free it) for a bad one. */
+typedef gboolean (*list_entry_fn)(const char *entry, void *data, char **reason_out);
+
+/* The text of the list called name: an embedded one (the default
+ * policy's), else the file, relative to the policy's folder.  *path_out is
+ * the name its errors give (g_free it). */
+static gboolean list_text(const triage_policy *policy, const char *field, const char *name, GString *contents,
+                          char **path_out, char **reason_out)
 {
+    for (guint i = 0; policy->embedded_lists != NULL && policy->embedded_lists[i] != NULL; i += 2) {
+        if (strcmp(policy->embedded_lists[i], name) == 0) {
+            g_string_append(contents, policy->embedded_lists[i + 1]);
+            *path_out = g_strdup(name);
+            return TRUE;
+        }
+    }
     char *path = policy->list_folder != NULL && !g_path_is_absolute(name)
                      ? g_build_filename(policy->list_folder, name, NULL)
                      : g_strdup(name);
-    GString *contents = g_string_new(NULL);
     const char *system_reason = NULL;
+    *path_out = path;
     if (!read_list_file(path, contents, &system_reason)) {
-        *reason_out = g_strdup_printf("peers: cannot read the list '%s': %s", path, system_reason);
-        g_string_free(contents, TRUE);
-        g_free(path);
+        *reason_out = g_strdup_printf("%s: cannot read the list '%s': %s", field, path, system_reason);
         return FALSE;
     }
     if (memchr(contents->str, '\0', contents->len) != NULL) {
-        *reason_out = g_strdup_printf("peers: the list '%s' is not text (a NUL byte)", path);
+        *reason_out = g_strdup_printf("%s: the list '%s' is not text (a NUL byte)", field, path);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* "@tor-relays.txt", "@trackers.txt": one entry a line, '#' comments.  A
+ * bad line is reported as file:line and skipped; a file that cannot be
+ * read, or lists nothing, makes the rule unusable.  what names the kind of
+ * entry in that reason ("address or network"). */
+static gboolean read_list(const triage_policy *policy, const triage_compiled_rule *rule, const char *field,
+                          const char *what, const char *name, list_entry_fn add_entry, void *data,
+                          char **reason_out)
+{
+    GString *contents = g_string_new(NULL);
+    char *path = NULL;
+    if (!list_text(policy, field, name, contents, &path, reason_out)) {
         g_string_free(contents, TRUE);
         g_free(path);
         return FALSE;
     }
-    guint before = networks->len;
+    guint good = 0;
     gsize position = 0;
     char *line;
     for (guint number = 1; (line = next_line(contents, &position)) != NULL; number++, g_free(line)) {
@@ -359,23 +391,40 @@ static gboolean read_network_list(const triage_policy *policy, const triage_comp
         char *entry = g_strstrip(line);
         if (*entry == '\0')
             continue;
-        char *network_error = NULL;
-        guint count = networks->len;
-        if (strpbrk(entry, ", \t") != NULL || !triage_networks_parse(entry, networks, &network_error) ||
-            networks->len != count + 1) {
-            g_array_set_size(networks, count);
-            add_list_error(policy, path, number, rule->info.name, rule->info.line,
-                           g_strdup_printf("'%s': %s", entry,
-                                           network_error != NULL ? network_error : "not one address or network"));
-        }
-        g_free(network_error);
+        char *entry_error = NULL;
+        if (add_entry(entry, data, &entry_error))
+            good++;
+        else
+            add_list_error(policy, field, path, number, rule->info.name, rule->info.line, entry_error);
     }
     g_string_free(contents, TRUE);
-    gboolean ok = networks->len > before;
-    if (!ok)
-        *reason_out = g_strdup_printf("peers: the list '%s' names no address or network", path);
+    if (good == 0)
+        *reason_out = g_strdup_printf("%s: the list '%s' names no %s", field, path, what);
     g_free(path);
-    return ok;
+    return good > 0;
+}
+
+static gboolean add_network_entry(const char *entry, void *data, char **reason_out)
+{
+    GArray *networks = data;
+    char *network_error = NULL;
+    guint count = networks->len;
+    if (strpbrk(entry, ", \t") != NULL || !triage_networks_parse(entry, networks, &network_error) ||
+        networks->len != count + 1) {
+        g_array_set_size(networks, count);
+        *reason_out = g_strdup_printf("'%s': %s", entry,
+                                      network_error != NULL ? network_error : "not one address or network");
+        g_free(network_error);
+        return FALSE;
+    }
+    g_free(network_error);
+    return TRUE;
+}
+
+static gboolean read_network_list(const triage_policy *policy, const triage_compiled_rule *rule, const char *name,
+                                  GArray *networks, char **reason_out)
+{
+    return read_list(policy, rule, "peers", "address or network", name, add_network_entry, networks, reason_out);
 }
 
 /* One peers item: a condition, or one per entry of an "@file" list. */
@@ -450,6 +499,69 @@ static gboolean compile_peers(const triage_policy *policy, const char *text, tri
     rule->peers = (triage_peer_condition *)g_array_free(conditions, rule->peer_count == 0);
     g_strfreev(items);
     return ok;
+}
+
+/* ---- Host names --------------------------------------------------------------
+ *
+ * hosts = item *( ("," / white space) item )
+ * item  = name / "*." name / "@" file         a file: one name or wildcard a line
+ */
+
+static gboolean add_host_entry(const char *entry, void *data, char **reason_out)
+{
+    if (strpbrk(entry, ", \t") != NULL) {
+        *reason_out = g_strdup_printf("'%s' is not one host name", entry);
+        return FALSE;
+    }
+    return triage_host_list_add(data, entry, reason_out);
+}
+
+static gboolean compile_hosts(const triage_policy *policy, const char *text, triage_compiled_rule *rule,
+                              char **reason_out)
+{
+    char **items = list_items(text);
+    gboolean ok = TRUE;
+    if (items[0] != NULL)
+        rule->hosts = triage_host_list_new();
+    for (guint i = 0; items[i] != NULL && ok; i++) {
+        const char *item = items[i];
+        if (item[0] == '@') {
+            if (item[1] == '\0') {
+                *reason_out = g_strdup_printf("hosts: '%s' names no file", item);
+                ok = FALSE;
+            } else {
+                ok = read_list(policy, rule, "hosts", "host name", item + 1, add_host_entry, rule->hosts,
+                               reason_out);
+            }
+        } else {
+            char *entry_error = NULL;
+            ok = triage_host_list_add(rule->hosts, item, &entry_error);
+            if (!ok)
+                *reason_out = g_strdup_printf("hosts: %s", entry_error);
+            g_free(entry_error);
+        }
+    }
+    g_strfreev(items);
+    return ok;
+}
+
+/* The triage_policy table has no hosts column (a new column would make
+ * Wireshark 4.0 refuse every table saved before it), so there a rule's
+ * names go in its peers as "hosts:" items; a file may write them so too.
+ * Splits them off: *peers_out keeps the rest, *hosts_out gets the names. */
+static void split_hosts_from_peers(const char *peers, const char *hosts, char **peers_out, char **hosts_out)
+{
+    char **items = list_items(peers);
+    GString *kept = g_string_new(NULL), *names = g_string_new(hosts);
+    for (guint i = 0; items[i] != NULL; i++) {
+        if (g_str_has_prefix(items[i], "hosts:"))
+            g_string_append_printf(names, "%s%s", names->len > 0 ? " " : "", items[i] + strlen("hosts:"));
+        else
+            g_string_append_printf(kept, "%s%s", kept->len > 0 ? " " : "", items[i]);
+    }
+    g_strfreev(items);
+    *peers_out = g_string_free(kept, FALSE);
+    *hosts_out = g_string_free(names, FALSE);
 }
 
 /* ---- Payload signatures -----------------------------------------------------
@@ -639,6 +751,8 @@ static guint evidence_of(const triage_compiled_rule *rule)
         evidence |= TRIAGE_EVIDENCE_PAYLOAD;
     if (rule->info.filter != NULL)
         evidence |= TRIAGE_EVIDENCE_FILTER;
+    if (rule->hosts != NULL)
+        evidence |= TRIAGE_EVIDENCE_HOST;
     for (guint i = 0; i < rule->peer_count; i++) {
         /* "from:!internal" says where, not what: only a listed network or
          * address of its own tells who the peer is. */
@@ -653,7 +767,7 @@ static guint evidence_of(const triage_compiled_rule *rule)
 static gboolean rule_has_criteria(const triage_compiled_rule *rule)
 {
     return rule->protocol_count > 0 || rule->port_count > 0 || rule->peer_count > 0 ||
-           rule->signature_count > 0 || rule->info.filter != NULL;
+           rule->signature_count > 0 || rule->info.filter != NULL || rule->hosts != NULL;
 }
 
 gboolean triage_policy_add_rule(triage_policy *policy, const triage_policy_row *row, guint line,
@@ -665,7 +779,7 @@ gboolean triage_policy_add_rule(triage_policy *policy, const triage_policy_row *
     char *severity = trimmed_copy(row->severity);
     char *protocols = trimmed_copy(row->protocols);
     char *ports = trimmed_copy(row->ports);
-    char *peers = trimmed_copy(row->peers);
+    char *peers = NULL, *hosts = NULL;
     char *filter = trimmed_copy(row->filter);
     char *family = trimmed_copy(row->family);
     char *reason = NULL;
@@ -676,6 +790,12 @@ gboolean triage_policy_add_rule(triage_policy *policy, const triage_policy_row *
     rule->info.filter_bit = -1;
     rule->info.line = line;
     rule->payload_bit = -1;
+    rule->host_bit = -1;
+    {
+        char *all_hosts = trimmed_copy(row->hosts);
+        split_hosts_from_peers(row->peers != NULL ? row->peers : "", all_hosts, &peers, &hosts);
+        g_free(all_hosts);
+    }
 
     ok = compile_name(policy, rule->info.name, &reason) && compile_action(action, rule, &reason) &&
          compile_severity(severity, rule, &reason) && check_text("message", rule->info.message, &reason) &&
@@ -683,7 +803,8 @@ gboolean triage_policy_add_rule(triage_policy *policy, const triage_policy_row *
          compile_ports(ports, rule, &reason) && compile_peers(policy, peers, rule, &reason) &&
          /* The payload keeps its spaces: "NICK " is a signature. */
          compile_payload(row->payload != NULL ? row->payload : "", rule, &reason) &&
-         check_text("filter", filter, &reason) && compile_family(family, rule, &reason);
+         check_text("filter", filter, &reason) && compile_family(family, rule, &reason) &&
+         compile_hosts(policy, hosts, rule, &reason);
     if (ok && *filter != '\0') {
         if (policy->filter_rules >= TRIAGE_POLICY_MAX_FILTER_RULES) {
             reason = g_strdup_printf("filter: more than %d rules have a filter", TRIAGE_POLICY_MAX_FILTER_RULES);
@@ -696,10 +817,14 @@ gboolean triage_policy_add_rule(triage_policy *policy, const triage_policy_row *
         reason = g_strdup_printf("payload: more than %d rules have a payload", TRIAGE_POLICY_MAX_PAYLOAD_RULES);
         ok = FALSE;
     }
+    if (ok && rule->hosts != NULL && policy->host_rules >= TRIAGE_POLICY_MAX_HOST_RULES) {
+        reason = g_strdup_printf("hosts: more than %d rules have hosts", TRIAGE_POLICY_MAX_HOST_RULES);
+        ok = FALSE;
+    }
     if (ok && !rule_has_criteria(rule)) {
         /* A rule without criteria would match everything, which is never
          * what a half-filled line meant. */
-        reason = g_strdup("no criteria: give at least one of protocols, ports, peers, payload, filter");
+        reason = g_strdup("no criteria: give at least one of protocols, ports, peers, payload, filter, hosts");
         ok = FALSE;
     }
 
@@ -708,6 +833,8 @@ gboolean triage_policy_add_rule(triage_policy *policy, const triage_policy_row *
             rule->info.filter_bit = (int)policy->filter_rules++;
         if (rule->signature_count > 0)
             rule->payload_bit = (int)policy->payload_rules++;
+        if (rule->hosts != NULL)
+            rule->host_bit = (int)policy->host_rules++;
         rule->info.evidence = evidence_of(rule);
         g_ptr_array_add(policy->rules, rule);
     } else {
@@ -722,6 +849,7 @@ gboolean triage_policy_add_rule(triage_policy *policy, const triage_policy_row *
     g_free(protocols);
     g_free(ports);
     g_free(peers);
+    g_free(hosts);
     g_free(filter);
     g_free(family);
     return ok;
@@ -753,16 +881,22 @@ guint triage_policy_payload_rule_count(const triage_policy *policy)
     return policy->payload_rules;
 }
 
+guint triage_policy_host_rule_count(const triage_policy *policy)
+{
+    return policy->host_rules;
+}
+
 gboolean triage_rule_needs_packets(const triage_compiled_rule *rule)
 {
-    return rule->protocol_count > 0 || rule->signature_count > 0 || rule->info.filter != NULL;
+    return rule->protocol_count > 0 || rule->signature_count > 0 || rule->info.filter != NULL ||
+           rule->hosts != NULL;
 }
 
 /* ---- Evidence ------------------------------------------------------------- */
 
 const char *triage_policy_evidence_text(guint evidence, char *buffer, gsize size)
 {
-    static const char *const names[] = {"port", "protocol", "payload", "address", "filter"};
+    static const char *const names[] = {"port", "protocol", "payload", "address", "filter", "host"};
     GString *text = g_string_new(NULL);
     for (guint bit = 0; bit < G_N_ELEMENTS(names); bit++) {
         if (evidence & (1u << bit))

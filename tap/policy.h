@@ -9,6 +9,9 @@
  *   ports      the responder's transport and port,
  *   peers      the initiator ("from") and responder ("to") addresses,
  *   payload    a signature in the first payload of either direction,
+ *   hosts      a name the client asked for: the TLS ClientHello's SNI or
+ *              the HTTP request's Host (a DNS query for a listed name is
+ *              a lookup finding of its own, see the engine below),
  *   filter     a display filter, evaluated by the glue (a tap listener per
  *              filter rule) and handed in as a bit per packet.
  * The first rule that matches a connection decides, by rule order and not by
@@ -25,6 +28,7 @@
 #include <glib.h>
 #include "connection_table.h"
 #include "packet_facts.h"
+#include "host_name.h"
 
 typedef enum {
     TRIAGE_POLICY_ALERT,
@@ -47,6 +51,14 @@ typedef enum {
  * which payload signatures a connection showed in one 64-bit word. */
 #define TRIAGE_POLICY_MAX_FILTER_RULES 64
 #define TRIAGE_POLICY_MAX_PAYLOAD_RULES 64
+/* And which hosts rules its name matched in another. */
+#define TRIAGE_POLICY_MAX_HOST_RULES 64
+
+/* With hosts rules, the glue hands in up to this many captured bytes of
+ * each payload (a ClientHello of 16 KB may come in one segment); without,
+ * TRIAGE_POLICY_PAYLOAD_WINDOW is enough.  See
+ * triage_policy_engine_payload_window(). */
+#define TRIAGE_POLICY_STREAM_WINDOW 16768
 
 /* Wireshark's proto_get_id_by_filter_name(): -1 for an unknown name. */
 typedef int (*triage_protocol_resolver_fn)(const char *filter_name, void *user_data);
@@ -64,14 +76,15 @@ typedef enum {
     TRIAGE_EVIDENCE_PAYLOAD = 1 << 2,  /* a signature of ours in the bytes */
     TRIAGE_EVIDENCE_ADDRESS = 1 << 3,  /* a listed address or network */
     TRIAGE_EVIDENCE_FILTER = 1 << 4,   /* a display filter */
+    TRIAGE_EVIDENCE_HOST = 1 << 5,     /* a listed name: SNI, HTTP Host or DNS query */
 } triage_evidence;
 
 /* The evidence that confirms a service: what the bytes or the peer say,
  * not what port it runs on. */
-#define TRIAGE_EVIDENCE_CONTENT (TRIAGE_EVIDENCE_PAYLOAD | TRIAGE_EVIDENCE_ADDRESS)
+#define TRIAGE_EVIDENCE_CONTENT (TRIAGE_EVIDENCE_PAYLOAD | TRIAGE_EVIDENCE_ADDRESS | TRIAGE_EVIDENCE_HOST)
 /* The evidence a port-only finding rests on. */
 #define TRIAGE_EVIDENCE_PORT_DERIVED (TRIAGE_EVIDENCE_PORT | TRIAGE_EVIDENCE_PROTOCOL)
-/* "port,protocol,payload,address,filter" and its terminating NUL. */
+/* "port,protocol,payload,address,filter,host" and its terminating NUL. */
 #define TRIAGE_EVIDENCE_TEXT_SIZE 48
 
 /* The evidence bits as a comma-separated list of their names in the order
@@ -107,6 +120,7 @@ typedef struct triage_policy_row {
     const char *payload;
     const char *filter;
     const char *family;
+    const char *hosts;
 } triage_policy_row;
 
 /* A rule that could not be used.  line is the file line or table row
@@ -138,13 +152,17 @@ gboolean triage_policy_add_rule(triage_policy *policy, const triage_policy_row *
                                 triage_protocol_resolver_fn resolver, void *resolver_data,
                                 char **reason_out);
 
-/* Where the "@file" lists of peers criteria ("to:@tor-relays.txt", one
+/* Where the "@file" lists of peers and hosts criteria ("to:@tor-relays.txt", one
  * address or network a line, '#' comments) are read from while rules are
  * added: a relative name is relative to folder (NULL: the current folder).
  * A bad line of a list is appended to errors as "file:line: reason" and
  * skipped; the rest of the list applies (errors may be NULL: not kept).  A
  * list that cannot be read, or names nothing, makes its rule unusable. */
 void triage_policy_set_list_source(triage_policy *policy, const char *folder, GPtrArray *errors);
+/* Lists the policy carries itself (the built-in policy's name lists):
+ * "@name" finds name here before looking for a file.  lists: name, text,
+ * name, text, ..., NULL; not copied (static text). */
+void triage_policy_set_embedded_lists(triage_policy *policy, const char *const *lists);
 
 guint triage_policy_rule_count(const triage_policy *policy);
 /* NULL when index is out of range. */
@@ -219,6 +237,10 @@ typedef struct triage_policy_verdict {
     gboolean provisional;
     gboolean port_only;
     guint evidence;
+    /* A DNS query for a listed name (below): its lookup's index + 1, 0 when
+     * this packet is none; lookup_raise_expert on the lookup's first query. */
+    guint lookup_plus_one;
+    gboolean lookup_raise_expert;
 } triage_policy_verdict;
 
 /* connection: from the connection table, NULL for a frame without one (not
@@ -252,6 +274,49 @@ typedef struct triage_policy_outcome {
     gboolean port_only;          /* needed confirmation and never got it */
     int application_protocol;    /* -1 when unknown (no payload seen) */
 } triage_policy_outcome;
+
+/* How many payload bytes the engine reads of a packet: what the glue must
+ * hand in when the capture has them (TRIAGE_POLICY_STREAM_WINDOW with hosts
+ * rules, TRIAGE_POLICY_PAYLOAD_WINDOW without). */
+guint32 triage_policy_engine_payload_window(const triage_policy_engine *engine);
+
+/* ---- Host names and DNS lookups -------------------------------------------
+ *
+ * With hosts rules, the engine reads the name a TCP connection's client
+ * asks for from the bytes it sends first: a TLS ClientHello's SNI (joined
+ * from up to 16 KB of segments in sequence order) or an HTTP/1.x request's
+ * Host.  A rule's hosts criterion holds for the connection once that name
+ * is on its list.  QUIC, an Encrypted ClientHello's inner name, and names
+ * asked over DNS-over-HTTPS/TLS are not seen.
+ *
+ * Every DNS query to port 53 (UDP, or the first message over TCP) is read
+ * too: a query for a listed name is a lookup finding of the first hosts
+ * rule (by order) whose list has the name and whose "from:" peers hold for
+ * the client (its other criteria are about traffic, not lookups).  An
+ * allow rule there is an exception: no finding.  Lookups are aggregated
+ * per (client, name, rule), have no connection, and are one severity
+ * below their rule (note stays note). */
+typedef struct triage_policy_lookup {
+    guint rule;
+    triage_address client;
+    char name[TRIAGE_HOST_NAME_SIZE];
+    guint32 queries;
+    guint32 first_frame;
+    guint32 last_frame;
+    triage_time first_time;
+    triage_time last_time;
+    GArray *connections; /* guint32: the connections its queries came in, each once */
+} triage_policy_lookup;
+
+guint triage_policy_engine_lookup_count(const triage_policy_engine *engine);
+const triage_policy_lookup *triage_policy_engine_lookup_at(const triage_policy_engine *engine, guint index);
+/* The lookup a query frame counted for: its index + 1, or 0 when none.
+ * *first_out (may be NULL) is TRUE for the lookup's first query. */
+guint triage_policy_engine_frame_lookup(const triage_policy_engine *engine, guint32 frame, gboolean *first_out);
+/* A lookup's severity: one below its rule's (note stays note). */
+triage_severity triage_policy_lookup_severity(const triage_policy_rule *rule);
+/* "DNS lookup of NAME: " and the rule's message (g_free it). */
+char *triage_policy_lookup_message(const triage_policy_rule *rule, const char *name);
 
 /* FALSE when the engine holds nothing for this connection index. */
 gboolean triage_policy_engine_connection_outcome(const triage_policy_engine *engine,

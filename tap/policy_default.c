@@ -2,9 +2,9 @@
 /*
  * policy_default.c — the built-in default policy.
  *
- * Generated from samples/policies/default.csv by
+ * Generated from samples/policies/default.csv (and the lists it names) by
  * samples/policies/embed_default.py: edit the CSV and run the script, never
- * this file.  test_policy_default fails when the two differ.
+ * this file.  test_policy_default fails when they differ.
  */
 #include "policy_file.h"
 
@@ -30,7 +30,7 @@ const char triage_policy_default_text[] =
     "# label Wireshark gives by port (its BitTorrent dissector owns 6881-6889, so\n"
     "# TLS there is \"bittorrent\"), is not proof: other software uses those ports.\n"
     "# A port or label rule whose family has a content rule (payload, a listed\n"
-    "# address) is confirmed by it; unconfirmed once the first payload of each\n"
+    "# address or host name) is confirmed by it; unconfirmed once the first payload of each\n"
     "# direction was read, the finding is a note, \"port only - confirm\".  Rules\n"
     "# without a content twin (RDP, telnet, FTP...) keep their severity: an open\n"
     "# port reached from outside is the finding itself.\n"
@@ -46,7 +46,7 @@ const char triage_policy_default_text[] =
     "#   Clients reach guard relays, not exits: list the relays (CIDRs allowed)\n"
     "#   and add a rule of the tor family before the tor port rule, e.g.\n"
     "# tor-relay,alert,warn,\"Tor: a connection to a listed Tor relay. Check whether a Tor relay or client is meant to run here.\",,,\"to:192.0.2.1 to:192.0.2.77\",,,tor\n"
-    "name,action,severity,message,protocols,ports,peers,payload,filter,family\n"
+    "name,action,severity,message,protocols,ports,peers,payload,filter,family,hosts\n"
     "# --- 1. Reached from outside the internal networks ---------------------------\n"
     "rdp-from-outside,alert,error,\"RDP reached from outside the internal networks: a top brute-force and exploit target (BlueKeep). Close 3389 to the internet; reach the VM through a bastion, VPN or just-in-time access.\",,\"tcp/3389,udp/3389\",from:!internal,,\n"
     "rdp-other-port-from-outside,alert,error,\"RDP on another port reached from outside the internal networks: moving the port does not stop scanners. Close it to the internet; reach the VM through a bastion, VPN or just-in-time access.\",\"rdp,rdpudp\",,from:!internal,,\n"
@@ -60,6 +60,9 @@ const char triage_policy_default_text[] =
     "# --- 2. Unwanted anywhere ----------------------------------------------------\n"
     "bittorrent-handshake,alert,error,\"BitTorrent peer traffic: file sharing on a server brings copyright complaints and bandwidth bills, and often means the VM is misused or compromised. Find the client process and stop it.\",,,,\"\\x13BitTorrent protocol\",,bittorrent\n"
     "bittorrent-tracker,alert,error,\"BitTorrent tracker announce or scrape over HTTP: a BitTorrent client asks for peers. Find the client process and stop it.\",,,,\"*?info_hash=|*&info_hash=|GET /scrape?|GET /scrape HTTP/\",,bittorrent\n"
+    "# Tracker names (trackers.txt, sources there): the TLS SNI or HTTP Host of a connection, and DNS lookups of them (a\n"
+    "# lookup is a finding of its own, one severity lower: warn).\n"
+    "bittorrent-tracker-name,alert,error,\"BitTorrent tracker by name (TLS server name or HTTP Host): a BitTorrent client asks for peers. Find the client process and stop it.\",,,,,,bittorrent,@trackers.txt\n"
     "# The UDP tracker protocol (BEP 15) opens with a connect request: the 64-bit protocol id 0x41727101980, then action 0.\n"
     "bittorrent-udp-tracker,alert,error,\"BitTorrent UDP tracker connect (BEP 15): a BitTorrent client asks for peers. Find the client process and stop it.\",,,,\\x00\\x00\\x04\\x17\\x27\\x10\\x19\\x80\\x00\\x00\\x00\\x00,,bittorrent\n"
     "bittorrent,alert,error,\"BitTorrent peer traffic: file sharing on a server brings copyright complaints and bandwidth bills, and often means the VM is misused or compromised. Find the client process and stop it.\",bittorrent,,,,,bittorrent\n"
@@ -68,6 +71,9 @@ const char triage_policy_default_text[] =
     "# No family: the bt-dht and bt-utp labels come from heuristics that read the content, not from a port.\n"
     "bittorrent-udp,alert,error,\"BitTorrent DHT or uTP over UDP: a BitTorrent client is running. Find the client process and stop it.\",\"bt-dht,bt-utp\",,,,\n"
     "mining-stratum,alert,error,\"Cryptocurrency mining (Stratum pool protocol): usually a compromised VM or stolen cloud credentials, and it burns paid CPU. Find the miner process, find how it got in, rotate the credentials.\",,,,\"*mining.subscribe|*mining.authorize|*mining.extranonce.subscribe|*mining.submit|*eth_submitLogin|*eth_getWork|*\"\"method\"\":\"\"login\"\",\"\"params\"\":{\"\"login\"\":\",\n"
+    "# Pool names (mining-pools.txt, sources there): Stratum over TLS hides the methods the payload rule reads, its\n"
+    "# server name does not.  DNS lookups of them are findings of their own, one severity lower (warn).\n"
+    "mining-pool-name,alert,error,\"Cryptocurrency mining pool by name (TLS server name or HTTP Host): usually a compromised VM or stolen cloud credentials, and it burns paid CPU. Find the miner process, find how it got in, rotate the credentials.\",,,,,,,@mining-pools.txt\n"
     "irc,alert,warn,\"IRC: rarely needed on a server and a classic botnet command channel. Check which process talks IRC and why.\",,\"tcp/6660-6669,tcp/6697\",,,,irc\n"
     "irc-handshake,alert,warn,\"IRC on another port: a classic botnet command channel, hidden from port-based firewalls. Check which process talks IRC and why.\",,,,\"NICK |CAP LS|*NOTICE * :*** |*NOTICE AUTH :*** \",,irc\n"
     "irc-other-port,alert,warn,\"IRC on another port: a classic botnet command channel, hidden from port-based firewalls. Check which process talks IRC and why.\",irc,,,,,irc\n"
@@ -86,3 +92,76 @@ const char triage_policy_default_text[] =
     "portmap-other-port,alert,warn,\"RPC portmapper (rpcbind) on another port: needed only by NFSv3 and other SunRPC services. Stop it if nothing here uses NFSv3.\",portmap,,,,\n"
     "rdp-internal,alert,note,\"RDP inside the internal networks: expected from an admin host, suspicious between workloads (lateral movement). Check that the client is an admin host.\",,\"tcp/3389,udp/3389\",,,\n"
     "rdp-internal-other-port,alert,note,\"RDP on another port inside the internal networks: expected from an admin host, suspicious between workloads (lateral movement). Check that the client is an admin host.\",\"rdp,rdpudp\",,,,\n";
+
+const char *const triage_policy_default_lists[] = {
+    "trackers.txt",
+    "# SPDX-License-Identifier: GPL-2.0-or-later\n"
+    "#\n"
+    "# BitTorrent tracker names, for the default policy's bittorrent-tracker-name\n"
+    "# rule (hosts=@trackers.txt): a TLS connection or HTTP request to one, and a\n"
+    "# DNS lookup of one, mean a BitTorrent client is at work.\n"
+    "#\n"
+    "# One name a line; \"*.example.org\" is every name below example.org (not\n"
+    "# example.org itself).  Short on purpose: long-lived public trackers that\n"
+    "# clients ship with or that magnet links name most often.\n"
+    "#\n"
+    "# Sources (checked 2024): the public tracker lists of\n"
+    "#   https://github.com/ngosang/trackerslist  (trackers_best.txt, trackers_all.txt)\n"
+    "#   https://newtrackon.com/list              (trackers with long uptime)\n"
+    "# and the default tracker lists of qBittorrent and Transmission's add-ons.\n"
+    "# Trackers come and go: compare with those lists before relying on this one.\n"
+    "tracker.opentrackr.org\n"
+    "open.stealth.si\n"
+    "tracker.torrent.eu.org\n"
+    "exodus.desync.com\n"
+    "explodie.org\n"
+    "tracker.openbittorrent.com\n"
+    "open.demonii.com\n"
+    "tracker.dler.org\n"
+    "tracker.tiny-vps.com\n"
+    "tracker.moeking.me\n"
+    "tracker.leechers-paradise.org\n"
+    "tracker.coppersurfer.tk\n"
+    "tracker.internetwarriors.net\n"
+    "opentracker.i2p.rocks\n"
+    "open.tracker.cl\n"
+    "tracker1.bt.moack.co.kr\n",
+    "mining-pools.txt",
+    "# SPDX-License-Identifier: GPL-2.0-or-later\n"
+    "#\n"
+    "# Cryptocurrency mining pool names, for the default policy's\n"
+    "# mining-pool-name rule (hosts=@mining-pools.txt): a TLS connection to one\n"
+    "# (Stratum over TLS hides the mining.subscribe the payload rule reads), and\n"
+    "# a DNS lookup of one, mean a miner is at work.\n"
+    "#\n"
+    "# One name a line; \"*.example.org\" is every name below example.org (not\n"
+    "# example.org itself, which is listed on its own line where pools use it).\n"
+    "# Short on purpose: the large public pools that cryptojacking malware and\n"
+    "# XMRig configurations name most often (Monero first: it mines on CPUs).\n"
+    "#\n"
+    "# Sources (checked 2024): the pool endpoints each pool documents on its own\n"
+    "# \"getting started\" page, the XMRig example configurations\n"
+    "# (https://xmrig.com/docs/miner/config), and the CoinBlockerLists hosts list\n"
+    "# (https://zerodot1.gitlab.io/CoinBlockerLists/) that blocks the same pools.\n"
+    "pool.supportxmr.com\n"
+    "*.supportxmr.com\n"
+    "xmrpool.eu\n"
+    "*.xmrpool.eu\n"
+    "pool.minexmr.com\n"
+    "*.nanopool.org\n"
+    "*.moneroocean.stream\n"
+    "gulf.moneroocean.stream\n"
+    "*.hashvault.pro\n"
+    "*.herominers.com\n"
+    "*.2miners.com\n"
+    "*.f2pool.com\n"
+    "*.viabtc.com\n"
+    "*.antpool.com\n"
+    "*.nicehash.com\n"
+    "*.unmineable.com\n"
+    "c3pool.com\n"
+    "*.c3pool.com\n"
+    "*.minergate.com\n"
+    "*.ethermine.org\n",
+    NULL,
+};

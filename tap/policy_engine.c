@@ -23,11 +23,16 @@
  * protocol of this frame, which have no payload criterion, ...), so a
  * packet is judged by a few ANDs and a lowest-set-bit, whatever the number
  * of rules.
+ *
+ * Host names (hosts rules only): the name a TCP client asks for is read
+ * from its first bytes (policy_hosts.c), once per connection, and kept as
+ * a bit per hosts rule like the signatures; DNS queries become lookups.
  */
 #include "policy_rule.h"
 
 #include <string.h>
 
+#include "policy_hosts.h"
 #include "protocol_masks.h"
 
 enum {
@@ -38,6 +43,7 @@ enum {
     STATE_PAYLOAD_TO_CLIENT = 1 << 4,
     STATE_HAS_APPLICATION = 1 << 5,
     STATE_APPLICATION_FINAL = 1 << 6, /* found above the carriers: stop looking */
+    STATE_HOST_DONE = 1 << 7,         /* the client's name is known, or cannot be */
 };
 
 const char *const triage_policy_carrier_protocols[] = {
@@ -82,6 +88,7 @@ typedef struct connection_state {
 /* What only some connections need, made on first need. */
 typedef struct connection_details {
     guint64 signatures_seen; /* bit b: payload rule b matched a first payload */
+    guint64 hosts_matched;   /* bit b: hosts rule b lists the client's name */
     triage_time first_time;  /* first and last packet that matched the decision */
     triage_time last_time;
     guint32 first_frame;
@@ -115,11 +122,15 @@ struct triage_policy_engine {
     guint64 without_protocols;    /* no protocols criterion: any frame will do */
     guint64 without_payload;
     guint64 without_filter;
+    guint64 without_hosts;
     guint64 without_connection;   /* no ports, peers or payload */
     triage_protocol_masks *rules_by_protocol; /* protocol id -> rules naming it */
     triage_protocol_masks *carrier_set;       /* protocol id -> 1 for carriers */
     guint rule_of_payload_bit[TRIAGE_POLICY_MAX_PAYLOAD_RULES];
     guint rule_of_filter_bit[TRIAGE_POLICY_MAX_FILTER_RULES];
+    guint rule_of_host_bit[TRIAGE_POLICY_MAX_HOST_RULES];
+    guint host_rule_count;
+    triage_policy_hosts *hosts;           /* name reading and lookups, NULL without hosts rules */
     GArray *states;                       /* connection_state by connection index */
     GArray *details;                      /* connection_details, by details_plus_one - 1 */
     GArray *applications;                 /* allow-list mode: gint32 protocol id by connection index */
@@ -144,6 +155,8 @@ static void build_rule_masks(triage_policy_engine *engine)
             engine->rule_of_payload_bit[rule->payload_bit] = r;
         if (rule->info.filter_bit >= 0 && rule->info.filter_bit < TRIAGE_POLICY_MAX_FILTER_RULES)
             engine->rule_of_filter_bit[rule->info.filter_bit] = r;
+        if (rule->host_bit >= 0 && rule->host_bit < TRIAGE_POLICY_MAX_HOST_RULES)
+            engine->rule_of_host_bit[rule->host_bit] = r;
         if (r >= CACHED_RULES)
             continue;
         guint64 bit = G_GUINT64_CONSTANT(1) << r;
@@ -156,7 +169,9 @@ static void build_rule_masks(triage_policy_engine *engine)
             engine->without_payload |= bit;
         if (rule->info.filter_bit < 0)
             engine->without_filter |= bit;
-        if (rule->port_count == 0 && rule->peer_count == 0 && rule->payload_bit < 0)
+        if (rule->host_bit < 0)
+            engine->without_hosts |= bit;
+        if (rule->port_count == 0 && rule->peer_count == 0 && rule->payload_bit < 0 && rule->host_bit < 0)
             engine->without_connection |= bit;
     }
 }
@@ -259,6 +274,9 @@ triage_policy_engine *triage_policy_engine_new(const triage_policy *policy, gboo
     }
     build_rule_masks(engine);
     find_confirmers(engine);
+    engine->host_rule_count = triage_policy_host_rule_count(policy);
+    if (engine->host_rule_count > 0)
+        engine->hosts = triage_policy_hosts_new(engine->rules, engine->rule_count);
     engine->states = g_array_new(FALSE, TRUE, sizeof(connection_state));
     engine->details = g_array_new(FALSE, TRUE, sizeof(connection_details));
     /* Every connection's application protocol: the allow-list judges it and
@@ -290,6 +308,7 @@ void triage_policy_engine_free(triage_policy_engine *engine)
     g_free(engine->peer_indexes);
     g_free(engine->needs_confirmation);
     g_free(engine->payload_rules);
+    triage_policy_hosts_free(engine->hosts);
     triage_protocol_masks_free(engine->rules_by_protocol);
     triage_protocol_masks_free(engine->carrier_set);
     g_free(engine->rules);
@@ -304,6 +323,8 @@ void triage_policy_engine_reset(triage_policy_engine *engine)
     g_array_set_size(engine->details, 0);
     if (engine->applications != NULL)
         g_array_set_size(engine->applications, 0);
+    if (engine->hosts != NULL)
+        triage_policy_hosts_reset(engine->hosts);
     for (guint i = 0; i < engine->rule_count; i++) {
         memset(&engine->connectionless[i], 0, sizeof engine->connectionless[i]);
         engine->connectionless[i].rule = -1;
@@ -398,9 +419,11 @@ static gboolean connection_criteria_hold(const triage_policy_engine *engine, gui
 
 /* The criteria that differ from packet to packet (or, for the payload,
  * from the first payload of a direction on). */
-static gboolean packet_criteria_hold(const triage_compiled_rule *rule, guint64 signatures_seen,
+static gboolean packet_criteria_hold(const triage_compiled_rule *rule, guint64 signatures_seen, guint64 hosts_matched,
                                      const int *layer_ids, guint layer_count, guint64 matched_filter_rules)
 {
+    if (rule->host_bit >= 0 && !(hosts_matched & (G_GUINT64_CONSTANT(1) << rule->host_bit)))
+        return FALSE;
     if (rule->info.filter_bit >= 0 && !(matched_filter_rules & (G_GUINT64_CONSTANT(1) << rule->info.filter_bit)))
         return FALSE;
     if (rule->payload_bit >= 0 && !(signatures_seen & (G_GUINT64_CONSTANT(1) << rule->payload_bit)))
@@ -410,7 +433,7 @@ static gboolean packet_criteria_hold(const triage_compiled_rule *rule, guint64 s
 
 static gboolean needs_connection(const triage_compiled_rule *rule)
 {
-    return rule->port_count > 0 || rule->peer_count > 0 || rule->payload_bit >= 0;
+    return rule->port_count > 0 || rule->peer_count > 0 || rule->payload_bit >= 0 || rule->host_bit >= 0;
 }
 
 /* ---- Per-connection records ------------------------------------------------ */
@@ -574,7 +597,8 @@ static void count_match(triage_policy_outcome *outcome, const triage_flow_packet
  * what confirms is the content, and a label is what needs confirming.  A
  * rule that confirms a finding has matched: it is not a silent rule. */
 static guint confirming_evidence(triage_policy_engine *engine, const connection_state *state,
-                                 const triage_connection *connection, guint rule, guint64 signatures)
+                                 const triage_connection *connection, guint rule, guint64 signatures,
+                                 guint64 hosts)
 {
     const GArray *twins = engine->confirmers[rule];
     guint evidence = 0;
@@ -586,6 +610,8 @@ static guint confirming_evidence(triage_policy_engine *engine, const connection_
         if (!holds)
             continue;
         if (twin->payload_bit >= 0 && !(signatures & (G_GUINT64_CONSTANT(1) << twin->payload_bit)))
+            continue;
+        if (twin->host_bit >= 0 && !(hosts & (G_GUINT64_CONSTANT(1) << twin->host_bit)))
             continue;
         evidence |= twin->info.evidence & TRIAGE_EVIDENCE_CONTENT;
         engine->rule_matched[t] = TRUE;
@@ -602,12 +628,17 @@ static void settle(triage_policy_engine *engine, const connection_state *state,
     if (details->settled)
         return;
     if (engine->needs_confirmation[rule]) {
-        guint confirmed = confirming_evidence(engine, state, connection, rule, details->signatures_seen);
+        guint confirmed = confirming_evidence(engine, state, connection, rule, details->signatures_seen,
+                                              details->hosts_matched);
         if (confirmed == 0) {
             /* Signatures are read in the first payload of each direction
-             * only: once both were read, nothing can confirm any more. */
+             * only: once both were read, nothing can confirm any more, but
+             * the client's name may still be arriving (a ClientHello in
+             * several segments). */
             if ((state->flags & (STATE_PAYLOAD_TO_SERVER | STATE_PAYLOAD_TO_CLIENT)) !=
                 (STATE_PAYLOAD_TO_SERVER | STATE_PAYLOAD_TO_CLIENT))
+                return;
+            if (engine->hosts != NULL && !(state->flags & STATE_HOST_DONE))
                 return;
             details->port_only = TRUE;
         }
@@ -675,7 +706,8 @@ static guint64 rules_of_bits(const guint *rule_of_bit, guint64 bits)
 /* The cached rules whose packet-level criteria this packet meets: what
  * packet_criteria_hold answers, for 64 rules at once. */
 static guint64 cached_rules_for_packet(const triage_policy_engine *engine, guint64 signatures_seen,
-                                       const int *layer_ids, guint layer_count, guint64 matched_filter_rules)
+                                       guint64 hosts_matched, const int *layer_ids, guint layer_count,
+                                       guint64 matched_filter_rules)
 {
     guint64 rules = engine->cached;
     rules &= engine->without_protocols | triage_protocol_masks_of_layers(engine->rules_by_protocol, layer_ids,
@@ -684,6 +716,8 @@ static guint64 cached_rules_for_packet(const triage_policy_engine *engine, guint
         return 0;
     rules &= engine->without_payload | rules_of_bits(engine->rule_of_payload_bit, signatures_seen);
     rules &= engine->without_filter | rules_of_bits(engine->rule_of_filter_bit, matched_filter_rules);
+    if (engine->hosts != NULL)
+        rules &= engine->without_hosts | rules_of_bits(engine->rule_of_host_bit, hosts_matched);
     return rules;
 }
 
@@ -701,7 +735,7 @@ static triage_policy_verdict judge_connectionless(triage_policy_engine *engine, 
 {
     triage_policy_verdict none = {-1, FALSE, FALSE};
     guint64 candidates = engine->without_connection &
-                         cached_rules_for_packet(engine, 0, layer_ids, layer_count, matched_filter_rules);
+                         cached_rules_for_packet(engine, 0, 0, layer_ids, layer_count, matched_filter_rules);
     guint matched = engine->rule_count;
     if (candidates != 0) {
         matched = lowest_set_bit(candidates);
@@ -709,7 +743,7 @@ static triage_policy_verdict judge_connectionless(triage_policy_engine *engine, 
         for (guint r = CACHED_RULES; r < engine->rule_count; r++) {
             const triage_compiled_rule *rule = engine->rules[r];
             if (!needs_connection(rule) &&
-                packet_criteria_hold(rule, 0, layer_ids, layer_count, matched_filter_rules)) {
+                packet_criteria_hold(rule, 0, 0, layer_ids, layer_count, matched_filter_rules)) {
                 matched = r;
                 break;
             }
@@ -726,6 +760,11 @@ static triage_policy_verdict judge_connectionless(triage_policy_engine *engine, 
     return connectionless_verdict_for(engine, matched, outcome->matched_packets);
 }
 
+static triage_policy_verdict triage_policy_engine_judge(triage_policy_engine *engine, connection_state *state,
+                                                        const triage_connection *connection,
+                                                        const triage_flow_packet *packet, const int *layer_ids,
+                                                        guint layer_count, guint64 matched_filter_rules);
+
 triage_policy_verdict triage_policy_engine_add_packet(triage_policy_engine *engine,
                                                       const triage_connection *connection,
                                                       gboolean to_server,
@@ -733,28 +772,57 @@ triage_policy_verdict triage_policy_engine_add_packet(triage_policy_engine *engi
                                                       const int *layer_ids, guint layer_count,
                                                       guint64 matched_filter_rules)
 {
-    triage_policy_verdict none = {-1, FALSE, FALSE};
     connection_state *state = connection != NULL ? state_for(engine, connection) : NULL;
     if (state == NULL)
         return judge_connectionless(engine, packet, layer_ids, layer_count, matched_filter_rules);
 
-    if (packet->payload_length > 0)
+    guint lookup_plus_one = 0;
+    gboolean lookup_first = FALSE;
+    if (packet->payload_length > 0) {
         note_payload(engine, state, connection->index, to_server, packet, layer_ids, layer_count);
+        if (engine->hosts != NULL && to_server && !(state->flags & STATE_HOST_DONE)) {
+            guint64 hosts = 0;
+            triage_policy_hosts_step step = triage_policy_hosts_read(
+                engine->hosts, connection, (state->flags & STATE_CLIENT_INTERNAL) != 0, packet, &hosts,
+                &lookup_plus_one, &lookup_first);
+            if (step == TRIAGE_POLICY_HOSTS_DONE)
+                state->flags |= STATE_HOST_DONE;
+            if (hosts != 0)
+                details_for(engine, state)->hosts_matched |= hosts;
+            if (lookup_plus_one != 0)
+                engine->rule_matched[triage_policy_engine_lookup_at(engine, lookup_plus_one - 1)->rule] = TRUE;
+        }
+    }
+    triage_policy_verdict verdict = triage_policy_engine_judge(engine, state, connection, packet, layer_ids,
+                                                               layer_count, matched_filter_rules);
+    verdict.lookup_plus_one = lookup_plus_one;
+    verdict.lookup_raise_expert = lookup_first;
+    return verdict;
+}
 
+/* The connection's decision after this packet. */
+static triage_policy_verdict triage_policy_engine_judge(triage_policy_engine *engine, connection_state *state,
+                                                        const triage_connection *connection,
+                                                        const triage_flow_packet *packet, const int *layer_ids,
+                                                        guint layer_count, guint64 matched_filter_rules)
+{
+    triage_policy_verdict none = {-1, FALSE, FALSE};
     /* Only rules up to the current decision can change or confirm it. */
     const connection_details *known = details_of(engine, state);
     guint64 signatures = known != NULL ? known->signatures_seen : 0;
+    guint64 hosts = known != NULL ? known->hosts_matched : 0;
     guint last = known != NULL && known->rule_plus_one != 0 ? known->rule_plus_one - 1 : engine->rule_count;
     guint matched = engine->rule_count;
     guint64 candidates = state->connection_matches & rules_up_to(last) &
-                         cached_rules_for_packet(engine, signatures, layer_ids, layer_count, matched_filter_rules);
+                         cached_rules_for_packet(engine, signatures, hosts, layer_ids, layer_count,
+                                                 matched_filter_rules);
     if (candidates != 0) {
         matched = lowest_set_bit(candidates);
     } else {
         for (guint r = CACHED_RULES; r < engine->rule_count && r <= last; r++) {
             const triage_compiled_rule *rule = engine->rules[r];
             if (connection_criteria_hold(engine, r, state, connection) &&
-                packet_criteria_hold(rule, signatures, layer_ids, layer_count, matched_filter_rules)) {
+                packet_criteria_hold(rule, signatures, hosts, layer_ids, layer_count, matched_filter_rules)) {
                 matched = r;
                 break;
             }
@@ -841,4 +909,28 @@ void triage_policy_engine_connectionless_outcome(const triage_policy_engine *eng
         out->rule = -1;
         out->application_protocol = -1;
     }
+}
+
+/* ---- Host names and lookups ---------------------------------------------------- */
+
+guint32 triage_policy_engine_payload_window(const triage_policy_engine *engine)
+{
+    return engine->hosts != NULL ? TRIAGE_POLICY_STREAM_WINDOW : TRIAGE_POLICY_PAYLOAD_WINDOW;
+}
+
+guint triage_policy_engine_lookup_count(const triage_policy_engine *engine)
+{
+    return engine->hosts != NULL ? triage_policy_hosts_lookup_count(engine->hosts) : 0;
+}
+
+const triage_policy_lookup *triage_policy_engine_lookup_at(const triage_policy_engine *engine, guint index)
+{
+    return engine->hosts != NULL ? triage_policy_hosts_lookup_at(engine->hosts, index) : NULL;
+}
+
+guint triage_policy_engine_frame_lookup(const triage_policy_engine *engine, guint32 frame, gboolean *first_out)
+{
+    if (first_out != NULL)
+        *first_out = FALSE;
+    return engine->hosts != NULL ? triage_policy_hosts_frame_lookup(engine->hosts, frame, first_out) : 0;
 }

@@ -25,11 +25,12 @@ typedef enum {
     COLUMN_PAYLOAD,
     COLUMN_FILTER,
     COLUMN_FAMILY,
+    COLUMN_HOSTS,
     COLUMN_COUNT,
 } column_kind;
 
 static const char *const column_names[COLUMN_COUNT] = {
-    "name", "action", "severity", "message", "protocols", "ports", "peers", "payload", "filter", "family",
+    "name", "action", "severity", "message", "protocols", "ports", "peers", "payload", "filter", "family", "hosts",
 };
 
 /* ---- Errors ---------------------------------------------------------------- */
@@ -276,12 +277,13 @@ static gboolean row_from_fields(const header *columns, GPtrArray *fields, triage
     row->payload = field_of(columns, fields, COLUMN_PAYLOAD);
     row->filter = field_of(columns, fields, COLUMN_FILTER);
     row->family = field_of(columns, fields, COLUMN_FAMILY);
+    row->hosts = field_of(columns, fields, COLUMN_HOSTS);
     return TRUE;
 }
 
-triage_policy *triage_policy_parse_file_text(const char *text, gsize length, const char *display_name,
-                                             triage_protocol_resolver_fn resolver, void *resolver_data,
-                                             GPtrArray *errors_out)
+static triage_policy *parse_file_text(const char *text, gsize length, const char *display_name,
+                                      const char *const *embedded_lists, triage_protocol_resolver_fn resolver,
+                                      void *resolver_data, GPtrArray *errors_out)
 {
     triage_policy *policy = triage_policy_new();
     csv_reader reader = {text != NULL ? text : "", text != NULL ? length : 0, 0, 1};
@@ -299,6 +301,7 @@ triage_policy *triage_policy_parse_file_text(const char *text, gsize length, con
     /* "@file" lists sit beside the policy file. */
     char *folder = g_path_get_dirname(display_name);
     triage_policy_set_list_source(policy, folder, errors_out);
+    triage_policy_set_embedded_lists(policy, embedded_lists);
     g_free(folder);
 
     while (skip_to_record(&reader)) {
@@ -331,7 +334,15 @@ triage_policy *triage_policy_parse_file_text(const char *text, gsize length, con
                        g_strdup("no header row: a policy file starts with the column names (" TRIAGE_POLICY_COLUMNS ")"));
     g_ptr_array_free(fields, TRUE);
     triage_policy_set_list_source(policy, NULL, NULL);
+    triage_policy_set_embedded_lists(policy, NULL);
     return policy;
+}
+
+triage_policy *triage_policy_parse_file_text(const char *text, gsize length, const char *display_name,
+                                             triage_protocol_resolver_fn resolver, void *resolver_data,
+                                             GPtrArray *errors_out)
+{
+    return parse_file_text(text, length, display_name, NULL, resolver, resolver_data, errors_out);
 }
 
 triage_policy *triage_policy_from_rows(const triage_policy_row *rows, guint count,
@@ -364,6 +375,7 @@ gboolean triage_policy_check_row(const triage_policy_row *row, triage_protocol_r
 triage_policy *triage_policy_default(triage_protocol_resolver_fn resolver, void *resolver_data,
                                      GPtrArray *errors_out)
 {
-    return triage_policy_parse_file_text(triage_policy_default_text, strlen(triage_policy_default_text),
-                                         TRIAGE_POLICY_DEFAULT_NAME, resolver, resolver_data, errors_out);
+    return parse_file_text(triage_policy_default_text, strlen(triage_policy_default_text),
+                           TRIAGE_POLICY_DEFAULT_NAME, triage_policy_default_lists, resolver, resolver_data,
+                           errors_out);
 }

@@ -16,7 +16,7 @@
 #include "policy.h"
 
 /* The column names, in the order the default policy writes them. */
-#define TRIAGE_POLICY_COLUMNS "name,action,severity,message,protocols,ports,peers,payload,filter,family"
+#define TRIAGE_POLICY_COLUMNS "name,action,severity,message,protocols,ports,peers,payload,filter,family,hosts"
 
 /* The display name used in the default policy's error lines. */
 #define TRIAGE_POLICY_DEFAULT_NAME "default policy"
@@ -44,6 +44,9 @@ gboolean triage_policy_check_row(const triage_policy_row *row, triage_protocol_r
 /* The built-in policy: the text of samples/policies/default.csv, compiled
  * into the plugin (policy_default.c) so tshark works without any file. */
 extern const char triage_policy_default_text[];
+/* The lists it names with "@" (the .txt files beside default.csv), compiled in beside
+ * it: name, text, name, text, ..., NULL. */
+extern const char *const triage_policy_default_lists[];
 triage_policy *triage_policy_default(triage_protocol_resolver_fn resolver, void *resolver_data,
                                      GPtrArray *errors_out);
 

@@ -8,6 +8,7 @@
 #define TRIAGE_POLICY_RULE_H
 
 #include "policy.h"
+#include "host_list.h"
 
 typedef struct triage_port_range {
     guint8 transport;
@@ -46,10 +47,13 @@ typedef struct triage_compiled_rule {
     triage_payload_signature *signatures; /* alternatives: any one will do */
     guint signature_count;
     int payload_bit; /* its bit in a connection's seen-signatures word, -1 when none */
+    triage_host_list *hosts; /* NULL when none */
+    int host_bit;    /* its bit in a connection's matched-hosts word, -1 when none */
 } triage_compiled_rule;
 
 const triage_compiled_rule *triage_policy_compiled_rule(const triage_policy *policy, guint index);
 guint triage_policy_payload_rule_count(const triage_policy *policy);
+guint triage_policy_host_rule_count(const triage_policy *policy);
 
 /* Inline: the engine asks this for many rules on many connections. */
 static inline gboolean triage_rule_port_matches(const triage_compiled_rule *rule, guint8 transport, guint16 port)

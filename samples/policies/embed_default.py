@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""Writes tap/policy_default.c from samples/policies/default.csv.
+"""Writes tap/policy_default.c from samples/policies/default.csv and its lists.
 
 The plugin carries the default policy as a C string so that tshark works
 without any file; test_policy_default checks that the two stay identical
@@ -12,6 +12,9 @@ import pathlib
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "samples" / "policies" / "default.csv"
+# The name lists default.csv names with "@" in its hosts column: compiled in
+# beside it, since the built-in policy has no folder to read them from.
+LISTS = ["trackers.txt", "mining-pools.txt"]
 TARGET = ROOT / "tap" / "policy_default.c"
 
 HEADER = """\
@@ -19,9 +22,9 @@ HEADER = """\
 /*
  * policy_default.c — the built-in default policy.
  *
- * Generated from samples/policies/default.csv by
+ * Generated from samples/policies/default.csv (and the lists it names) by
  * samples/policies/embed_default.py: edit the CSV and run the script, never
- * this file.  test_policy_default fails when the two differ.
+ * this file.  test_policy_default fails when they differ.
  */
 #include "policy_file.h"
 
@@ -39,7 +42,16 @@ def main() -> None:
     if not text.endswith("\n"):
         raise SystemExit(f"{SOURCE}: the last line must end with a line break")
     lines = [c_literal(line) for line in text[:-1].split("\n")]
-    TARGET.write_text(HEADER + "\n".join(lines) + ";\n", encoding="utf-8")
+    output = HEADER + "\n".join(lines) + ";\n"
+    lists = []
+    for name in LISTS:
+        list_text = (SOURCE.parent / name).read_text(encoding="utf-8")
+        if not list_text.endswith("\n"):
+            raise SystemExit(f"{name}: the last line must end with a line break")
+        literal = "\n".join(c_literal(line) for line in list_text[:-1].split("\n"))
+        lists.append(f'    "{name}",\n{literal},')
+    output += "\nconst char *const triage_policy_default_lists[] = {\n" + "\n".join(lists) + "\n    NULL,\n};\n"
+    TARGET.write_text(output, encoding="utf-8")
 
 
 if __name__ == "__main__":

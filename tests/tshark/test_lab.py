@@ -182,6 +182,9 @@ class LabCaptures(SandboxTestCase):
         self.assertNotEqual(relay_rule, relay_example[2:])
         policy = policy.replace("\ntor,alert,", "\n" + relay_rule + "\ntor,alert,", 1)
         path = self.sandbox.write("relays.csv", policy)
+        # A copy of the default policy reads its name lists beside it.
+        for name in ("trackers.txt", "mining-pools.txt"):
+            self.sandbox.stage(os.path.join(SOURCE_DIR, "samples", "policies", name))
         for vantage in ("client", "server"):
             with self.subTest(vantage=vantage):
                 report = report_of(self.sandbox.json_report(

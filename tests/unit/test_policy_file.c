@@ -87,6 +87,8 @@ static void dump_rule(GString *out, const triage_policy *policy, guint index)
     }
     if (info->filter != NULL)
         g_string_append_printf(out, "  filter bit=%d: %s\n", info->filter_bit, info->filter);
+    if (rule->hosts != NULL)
+        g_string_append_printf(out, "  hosts bit=%d: %u names\n", rule->host_bit, triage_host_list_count(rule->hosts));
     if (info->family != NULL) {
         char evidence[TRIAGE_EVIDENCE_TEXT_SIZE];
         g_string_append_printf(out, "  family: %s evidence=%s needs-confirmation=%s\n", info->family,
@@ -404,6 +406,134 @@ static void test_peer_lists(void)
     g_free(folder);
 }
 
+/* hosts: names inline or in "@file" lists beside the policy file, one name
+ * or "*." wildcard a line; a bad line is file:line and skipped, a missing
+ * or unreadable list makes its rule unusable; the table writes them in its
+ * peers as "hosts:" items. */
+static void test_host_lists(void)
+{
+    char *folder = g_dir_make_tmp("triage-hosts-XXXXXX", NULL);
+    g_assert_nonnull(folder);
+    char *trackers = g_build_filename(folder, "trackers.txt", NULL);
+    char *a_directory = g_build_filename(folder, "a-directory", NULL);
+    char *policy_path = g_build_filename(folder, "policy.csv", NULL);
+    g_assert_true(g_file_set_contents(trackers,
+                                      "# trackers for the test\r\n"
+                                      "Tracker.Example.org\r\n"
+                                      "\r\n"
+                                      "bad name.example.org\r\n"      /* line 4: two words */
+                                      "*.trackers.example.net   # all of them\r\n"
+                                      "exa*mple.org\r\n",             /* line 6: a star inside */
+                                      -1, NULL));
+    g_assert_cmpint(g_mkdir(a_directory, 0700), ==, 0);
+    const char *text = "name,action,severity,message,ports,peers,family,hosts\n"
+                       "tracker-port,alert,warn,,tcp/6969,,bittorrent,\n"                       /* line 2 */
+                       "tracker-name,alert,error,Tracker,,,bittorrent,@trackers.txt\n"          /* line 3 */
+                       "inline,alert,warn,,,,,\"pool.example.org, *.pool.example.net\"\n"     /* line 4 */
+                       "missing,alert,warn,,,,,@missing.txt\n"                                /* line 5 */
+                       "unreadable,alert,warn,,,,,@a-directory\n"                             /* line 6 */
+                       "bad-inline,alert,warn,,,,,\"good.example.org exa*mple.org\"\n"       /* line 7 */
+                       "in-peers,alert,warn,,,\"from:internal hosts:@trackers.txt hosts:x.example\",,\n" /* line 8 */
+                       "nameless,alert,warn,,,,,@\n";                                         /* line 9 */
+    GPtrArray *errors = triage_policy_errors_new();
+    triage_policy *policy = triage_policy_parse_file_text(text, strlen(text), policy_path, test_protocols_resolve,
+                                                          protocols, errors);
+
+    GString *all = g_string_new(NULL);
+    for (guint i = 0; i < errors->len; i++)
+        g_string_append_printf(all, "%s\n", ((triage_policy_error *)g_ptr_array_index(errors, i))->text);
+    g_test_message("%s", all->str);
+
+    g_assert_cmpuint(triage_policy_rule_count(policy), ==, 4);
+    const triage_compiled_rule *port = triage_policy_compiled_rule(policy, 0);
+    const triage_compiled_rule *names = triage_policy_compiled_rule(policy, 1);
+    const triage_compiled_rule *inline_names = triage_policy_compiled_rule(policy, 2);
+    const triage_compiled_rule *in_peers = triage_policy_compiled_rule(policy, 3);
+    g_assert_cmpstr(names->info.name, ==, "tracker-name");
+    g_assert_cmpuint(names->info.evidence, ==, TRIAGE_EVIDENCE_HOST);
+    g_assert_cmpint(names->host_bit, ==, 0);
+    g_assert_cmpuint(triage_host_list_count(names->hosts), ==, 2);
+    g_assert_true(triage_host_list_contains(names->hosts, "tracker.example.org"));
+    g_assert_true(triage_host_list_contains(names->hosts, "udp.trackers.example.net"));
+    g_assert_false(triage_host_list_contains(names->hosts, "trackers.example.net"));
+    /* A listed name confirms the family's port rule. */
+    g_assert_true(triage_policy_rule_needs_confirmation(policy, 0));
+    g_assert_cmpint(port->host_bit, ==, -1);
+    g_assert_cmpint(inline_names->host_bit, ==, 1);
+    g_assert_true(triage_host_list_contains(inline_names->hosts, "pool.example.org"));
+    g_assert_true(triage_host_list_contains(inline_names->hosts, "eu.pool.example.net"));
+    g_assert_cmpstr(in_peers->info.name, ==, "in-peers");
+    g_assert_cmpuint(in_peers->peer_count, ==, 1);
+    g_assert_true(in_peers->peers[0].internal);
+    g_assert_cmpuint(triage_host_list_count(in_peers->hosts), ==, 3);
+    g_assert_true(triage_host_list_contains(in_peers->hosts, "x.example"));
+    g_assert_cmpuint(in_peers->info.evidence, ==, TRIAGE_EVIDENCE_HOST);
+
+    char *line4 = g_strdup_printf("%s:4: 'bad name.example.org' is not one host name "
+                                  "(hosts of rule 'tracker-name'; the rest of the list applies)", trackers);
+    char *line6 = g_strdup_printf("%s:6: 'exa*mple.org': a wildcard is '*.' before a name (*.example.org) "
+                                  "(hosts of rule 'tracker-name'; the rest of the list applies)", trackers);
+    char *missing = g_strdup_printf("%s:5: hosts: cannot read the list '%s/missing.txt': ", policy_path, folder);
+    char *unreadable = g_strdup_printf("%s:6: hosts: cannot read the list '%s': ", policy_path, a_directory);
+    char *bad_inline = g_strdup_printf("%s:7: hosts: 'exa*mple.org': a wildcard is '*.' before a name "
+                                       "(*.example.org)", policy_path);
+    char *nameless = g_strdup_printf("%s:9: hosts: '@' names no file", policy_path);
+    /* The list's two bad lines, for each of the two rules that read it. */
+    g_assert_cmpuint(errors->len, ==, 8);
+    g_assert_cmpstr(((triage_policy_error *)g_ptr_array_index(errors, 0))->text, ==, line4);
+    g_assert_cmpstr(((triage_policy_error *)g_ptr_array_index(errors, 1))->text, ==, line6);
+    g_assert_true(g_str_has_prefix(((triage_policy_error *)g_ptr_array_index(errors, 2))->text, missing));
+    g_assert_true(g_str_has_prefix(((triage_policy_error *)g_ptr_array_index(errors, 3))->text, unreadable));
+    g_assert_cmpstr(((triage_policy_error *)g_ptr_array_index(errors, 4))->text, ==, bad_inline);
+    char *again = g_strdup_printf("%s:4: ", trackers);
+    g_assert_true(g_str_has_prefix(((triage_policy_error *)g_ptr_array_index(errors, 5))->text, again));
+    g_free(again);
+    g_assert_nonnull(strstr(((triage_policy_error *)g_ptr_array_index(errors, 5))->text, "rule 'in-peers'"));
+    g_assert_cmpstr(((triage_policy_error *)g_ptr_array_index(errors, 7))->text, ==, nameless);
+    /* A list error names its rule's line; the skipped rules are theirs. */
+    g_assert_cmpuint(((triage_policy_error *)g_ptr_array_index(errors, 0))->line, ==, 3);
+    g_assert_nonnull(((triage_policy_error *)g_ptr_array_index(errors, 0))->list);
+    g_assert_cmpuint(((triage_policy_error *)g_ptr_array_index(errors, 3))->line, ==, 6);
+
+    g_string_free(all, TRUE);
+    g_free(line4);
+    g_free(line6);
+    g_free(missing);
+    g_free(unreadable);
+    g_free(bad_inline);
+    g_free(nameless);
+    triage_policy_free(policy);
+    g_ptr_array_free(errors, TRUE);
+    g_remove(trackers);
+    g_rmdir(a_directory);
+    g_rmdir(folder);
+    g_free(trackers);
+    g_free(a_directory);
+    g_free(policy_path);
+    g_free(folder);
+}
+
+/* The built-in policy carries its name lists: no file is read. */
+static void test_default_lists(void)
+{
+    GPtrArray *errors = triage_policy_errors_new();
+    triage_policy *policy = triage_policy_default(test_protocols_resolve, protocols, errors);
+    g_assert_cmpuint(errors->len, ==, 0);
+    gboolean trackers = FALSE, pools = FALSE;
+    for (guint i = 0; i < triage_policy_rule_count(policy); i++) {
+        const triage_compiled_rule *rule = triage_policy_compiled_rule(policy, i);
+        if (rule->hosts == NULL)
+            continue;
+        trackers |= triage_host_list_contains(rule->hosts, "tracker.opentrackr.org");
+        pools |= triage_host_list_contains(rule->hosts, "pool.supportxmr.com") &&
+                 triage_host_list_contains(rule->hosts, "gulf.moneroocean.stream");
+    }
+    g_assert_true(trackers);
+    g_assert_true(pools);
+    triage_policy_free(policy);
+    g_ptr_array_free(errors, TRUE);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -414,6 +544,8 @@ int main(int argc, char **argv)
 
     add_file_cases();
     g_test_add_func("/policy/rows", test_rows);
+    g_test_add_func("/policy/host-lists", test_host_lists);
+    g_test_add_func("/policy/default-lists", test_default_lists);
     g_test_add_func("/policy/check-row", test_check_row);
     g_test_add_func("/policy/filter-limit", test_filter_limit);
     g_test_add_func("/policy/payload-limit", test_payload_limit);

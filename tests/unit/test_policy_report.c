@@ -158,7 +158,7 @@ static void test_sections_and_keys(void)
     g_assert_cmpstr(report->name, ==, "policy");
     g_assert_cmpstr(report->filter, ==, "tcp.port == 23");
     g_assert_cmpuint(report->packets, ==, 6);
-    g_assert_cmpuint(report->tables->len, ==, 4);
+    g_assert_cmpuint(report->tables->len, ==, 5);
 
     const triage_table *policy = table_at(report, 0, "policy", TRIAGE_SHAPE_RECORD);
     assert_columns(policy, policy_keys);
@@ -196,13 +196,16 @@ static void test_sections_and_keys(void)
     g_assert_cmpstr(string_cell(endpoints, 0, 4), ==, "port");
     g_assert_cmpint(integer_cell(endpoints, 0, 5), ==, 2);
 
-    const triage_table *unexpected = table_at(report, 2, "unexpected", TRIAGE_SHAPE_LIST);
+    /* No hosts rule: no lookups, but the table is there for programs. */
+    g_assert_cmpuint(table_at(report, 2, "lookups", TRIAGE_SHAPE_LIST)->row_count, ==, 0);
+
+    const triage_table *unexpected = table_at(report, 3, "unexpected", TRIAGE_SHAPE_LIST);
     assert_columns(unexpected, unexpected_keys);
     g_assert_cmpuint(unexpected->row_count, ==, 1);
     g_assert_cmpstr(string_cell(unexpected, 0, 0), ==, "ssh");
     g_assert_cmpint(integer_cell(unexpected, 0, 4), ==, 5);
 
-    const triage_table *silent = table_at(report, 3, "silent_rules", TRIAGE_SHAPE_VALUES);
+    const triage_table *silent = table_at(report, 4, "silent_rules", TRIAGE_SHAPE_VALUES);
     g_assert_cmpuint(silent->row_count, ==, 1);
     g_assert_cmpstr(string_cell(silent, 0, 0), ==, "never");
 
@@ -224,9 +227,9 @@ static void test_selection(void)
     const triage_table *findings = table_at(report, 1, "findings", TRIAGE_SHAPE_LIST);
     g_assert_cmpuint(findings->row_count, ==, 1);
     g_assert_cmpstr(string_cell(findings, 0, 0), ==, "ftp");
-    g_assert_cmpuint(table_at(report, 2, "unexpected", TRIAGE_SHAPE_LIST)->row_count, ==, 0);
+    g_assert_cmpuint(table_at(report, 3, "unexpected", TRIAGE_SHAPE_LIST)->row_count, ==, 0);
     /* The rules still matched; selection only narrows the view. */
-    g_assert_cmpuint(table_at(report, 3, "silent_rules", TRIAGE_SHAPE_VALUES)->row_count, ==, 1);
+    g_assert_cmpuint(table_at(report, 4, "silent_rules", TRIAGE_SHAPE_VALUES)->row_count, ==, 1);
     triage_report_free(report);
     fixture_tear_down(&f);
 }
@@ -244,7 +247,7 @@ static void test_without_engine(void)
     g_assert_true(triage_table_cell(policy, 0, 1)->is_null);
     g_assert_cmpint(integer_cell(policy, 0, 3), ==, 0);
     g_assert_cmpuint(table_at(report, 1, "findings", TRIAGE_SHAPE_LIST)->row_count, ==, 0);
-    g_assert_cmpuint(table_at(report, 3, "silent_rules", TRIAGE_SHAPE_VALUES)->row_count, ==, 0);
+    g_assert_cmpuint(table_at(report, 4, "silent_rules", TRIAGE_SHAPE_VALUES)->row_count, ==, 0);
     triage_report_free(report);
 }
 

@@ -19,8 +19,10 @@
  *       OPTIONS: layers=eth:ip:tcp:x  payload=hex:13426974 | payload=text:NICK\x20a
  *                paylen=N (payload length when the bytes are not all given)
  *                filters=0,3 (the filter rules whose display filter matched)
+ *                seq=N (the TCP sequence number, for segments joined in order)
  *       EXPECT:  rule=NAME|-  violation=yes|no  first=yes|no (raise the expert info here)
  *                evidence=port,payload|-  provisional=yes|no  port-only=yes|no
+ *                lookup=NAME|- (a DNS query for a listed name)  lookup-first=yes|no
  *   connection INDEX KEY=VALUE...   rule, matched, first_frame, last_frame,
  *                                   payload (yes|no), application (name|-),
  *                                   evidence, port-only
@@ -32,6 +34,8 @@
  *   unexpected PROTOCOL KEY=VALUE...
  *   unexpected-count N
  *   silent RULE,RULE...|-           the silent rules, in policy order
+ *   lookup NAME KEY=VALUE...        a row of the report's DNS lookups
+ *   lookups NAME,NAME...|-          every lookup's name, in report order
  *   report-policy KEY=VALUE...      the report's policy section
  *
  * Packets go through the real connection table, as in the plugin.  Report
@@ -137,6 +141,8 @@ typedef struct packet_options {
     gboolean have_payload_length;
     guint32 payload_length;
     guint64 filters;
+    gboolean have_seq;
+    guint32 seq;
     char **expectations; /* the words after "->", or NULL */
 } packet_options;
 
@@ -158,6 +164,10 @@ static void read_options(const char *where_text, char **words, packet_options *o
             if (!script_parse_uint32(*word + strlen("paylen="), &out->payload_length))
                 g_error("%s: bad paylen", where_text);
             out->have_payload_length = TRUE;
+        } else if (g_str_has_prefix(*word, "seq=")) {
+            if (!script_parse_uint32(*word + strlen("seq="), &out->seq))
+                g_error("%s: bad seq", where_text);
+            out->have_seq = TRUE;
         } else if (g_str_has_prefix(*word, "filters=")) {
             char **bits = g_strsplit(*word + strlen("filters="), ",", -1);
             for (char **bit = bits; *bit != NULL; bit++) {
@@ -198,6 +208,10 @@ static void check_verdict(script_state *state, const packet_options *options, tr
     char evidence[TRIAGE_EVIDENCE_TEXT_SIZE];
     triage_policy_evidence_text(verdict.evidence, evidence, sizeof evidence);
     g_hash_table_insert(actual, "evidence", *evidence != '\0' ? evidence : "-");
+    const triage_policy_lookup *lookup =
+        verdict.lookup_plus_one != 0 ? triage_policy_engine_lookup_at(state->engine, verdict.lookup_plus_one - 1) : NULL;
+    g_hash_table_insert(actual, "lookup", lookup != NULL ? (gpointer)lookup->name : "-");
+    g_hash_table_insert(actual, "lookup-first", verdict.lookup_raise_expert ? "yes" : "no");
     char *here = where(state);
     script_check_fields(here, options->expectations, actual);
     g_free(here);
@@ -230,6 +244,8 @@ static void run_packet(script_state *state, char **words)
     }
     if (options.have_payload_length)
         packet.payload_length = options.payload_length;
+    if (options.have_seq)
+        packet.tcp_seq = options.seq;
     note_capture_time(state, packet.time);
     triage_connection *connection = triage_connection_table_add_packet(state->connections, &packet, &to_server);
     triage_policy_verdict verdict =
@@ -510,6 +526,10 @@ static void run_command(script_state *state, const char *line, char **words)
         check_count(state, "unexpected protocols", table_named(report_of(state), "unexpected")->row_count, words[1]);
     } else if (strcmp(command, "silent") == 0) {
         check_list(state, "silent_rules", "rule", words[1]);
+    } else if (strcmp(command, "lookup") == 0) {
+        check_row(state, "lookups", "name", words);
+    } else if (strcmp(command, "lookups") == 0) {
+        check_list(state, "lookups", "name", words[1]);
     } else if (strcmp(command, "report-policy") == 0) {
         const triage_table *table = table_named(report_of(state), "policy");
         GHashTable *values = row_values(table, 0);
