@@ -29,6 +29,10 @@ typedef struct tcp_follow_payload_view {
 } tcp_follow_payload_view;
 
 #define TRIAGE_MAX_LAYERS 64
+/* The policy engine only looks at the start of a payload: its first 512
+ * bytes, or with hosts rules up to 16 KB (a ClientHello), see
+ * triage_policy_engine_payload_window(). */
+static guint32 payload_window = TRIAGE_POLICY_PAYLOAD_WINDOW;
 
 static struct {
     int tap_tcp, tap_udp, tap_ip, tap_ipv6, tap_tcp_follow, tap_udp_follow;
@@ -204,6 +208,9 @@ void triage_glue_start(const triage_session_settings *settings)
     with_knowledge.carrier_protocol_count = carrier_ids->len;
     session = triage_session_new(&with_knowledge);
     g_array_free(carrier_ids, TRUE);
+    payload_window = triage_session_policy_engine(session)
+                         ? triage_policy_engine_payload_window(triage_session_policy_engine(session))
+                         : TRIAGE_POLICY_PAYLOAD_WINDOW;
     if (settings->policy && triage_policy_filter_rule_count(settings->policy))
         register_filter_listeners(settings->policy);
 }
@@ -313,7 +320,7 @@ static void scan_layers(packet_info *pinfo, layer_scan *scan)
 
 static void set_payload(const guint8 *bytes, guint32 available, triage_flow_packet *packet)
 {
-    guint32 length = MIN(available, TRIAGE_POLICY_PAYLOAD_WINDOW);
+    guint32 length = MIN(available, payload_window);
     if (length) {
         packet->payload = bytes;
         packet->payload_length = length;
@@ -397,7 +404,7 @@ static void take_payload(int follow_tap, gboolean is_tcp, triage_flow_packet *pa
     payload = is_tcp ? ((const tcp_follow_payload_view *)data)->payload : (tvbuff_t *)data;
     if (!payload)
         return;
-    length = MIN(tvb_captured_length(payload), TRIAGE_POLICY_PAYLOAD_WINDOW);
+    length = MIN(tvb_captured_length(payload), payload_window);
     set_payload(tvb_get_ptr(payload, 0, length), length, packet);
 }
 
@@ -433,6 +440,7 @@ static gboolean describe_flow(packet_info *pinfo, const layer_scan *scan,
         packet->source_port = tcp->th_sport;
         packet->destination_port = tcp->th_dport;
         packet->tcp_flags = tcp->th_flags;
+        packet->tcp_seq = tcp->th_rawseq;
         if (tcp->th_have_seglen && tcp->th_seglen) {
             if (payload_taps_missed_this_frame)
                 take_tcp_payload_from_frame(pinfo, tcp, packet);

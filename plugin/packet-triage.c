@@ -45,6 +45,7 @@ static int hf_policy_severity = -1;
 static int hf_policy_message = -1;
 static int hf_policy_evidence = -1;
 static int hf_policy_provisional = -1;
+static int hf_policy_lookup = -1;
 
 static gint ett_triage = -1;
 static gint ett_triage_rtt = -1;
@@ -186,6 +187,45 @@ static void add_policy_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo
     g_free(message);
 }
 
+/* A DNS query for a listed name: the lookup finding, on every query of it,
+ * with the expert info on the first. */
+static void add_lookup_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const triage_frame_view *view)
+{
+    const triage_policy_engine *engine = triage_session_policy_engine(triage_glue_session());
+    const triage_policy_lookup *lookup;
+    const triage_policy_rule *rule;
+    proto_tree *lookup_tree;
+    proto_item *item;
+    triage_severity severity;
+    expert_field *expert;
+    char *message;
+
+    if (!view->policy_lookup_plus_one || !engine)
+        return;
+    lookup = triage_policy_engine_lookup_at(engine, view->policy_lookup_plus_one - 1);
+    rule = lookup ? triage_policy_rule_at(triage_policy_engine_policy(engine), lookup->rule) : NULL;
+    if (!rule)
+        return;
+    item = proto_tree_add_item(tree, proto_triage, tvb, 0, 0, ENC_NA);
+    proto_item_set_text(item, "Policy: DNS lookup of a listed name: %s (%s)", lookup->name, rule->name);
+    lookup_tree = proto_item_add_subtree(item, ett_triage_policy);
+    proto_item_set_generated(proto_tree_add_string(lookup_tree, hf_policy_lookup, tvb, 0, 0, lookup->name));
+    proto_item_set_generated(proto_tree_add_string(lookup_tree, hf_policy_rule, tvb, 0, 0, rule->name));
+    proto_item_set_generated(proto_tree_add_boolean(lookup_tree, hf_policy_violation, tvb, 0, 0, TRUE));
+    severity = triage_policy_lookup_severity(rule);
+    message = triage_policy_lookup_message(rule, lookup->name);
+    proto_item_set_generated(proto_tree_add_string(lookup_tree, hf_policy_severity, tvb, 0, 0,
+                                                   triage_policy_severity_name(severity)));
+    proto_item_set_generated(proto_tree_add_string(lookup_tree, hf_policy_message, tvb, 0, 0, message));
+    proto_item_set_generated(proto_tree_add_string(lookup_tree, hf_policy_evidence, tvb, 0, 0, "host"));
+    if (view->policy_lookup_raise_expert) {
+        expert = severity == TRIAGE_SEVERITY_ERROR ? &ei_policy_error :
+                 severity == TRIAGE_SEVERITY_WARN ? &ei_policy_warn : &ei_policy_note;
+        expert_add_info_format(pinfo, item, expert, "%s: %s", rule->name, message);
+    }
+    g_free(message);
+}
+
 /* Publishes the frame's view to the listeners of the "triage" tap (the
  * reports, the tables, the Endpoints and Conversations tab).  Taps run after
  * the whole dissection, so the view is copied into the packet's memory. */
@@ -220,7 +260,7 @@ static int dissect_triage(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
     if (!shows)
         return 0;
     if (!(view.handshake && frame_is_handshake_packet(view.handshake, pinfo->num)) &&
-        !(view.policy_rule >= 0 && view.policy_violation))
+        !(view.policy_rule >= 0 && view.policy_violation) && !view.policy_lookup_plus_one)
         return 0;
 
     /* Without a tree the items are NULL, and the expert infos still reach
@@ -230,6 +270,7 @@ static int dissect_triage(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
     triage_tree = proto_item_add_subtree(root, ett_triage);
     add_rtt_items(triage_tree, tvb, pinfo, &view);
     add_policy_items(triage_tree, tvb, pinfo, &view);
+    add_lookup_items(triage_tree, tvb, pinfo, &view);
     /* Non-zero puts "triage" in frame.protocols, which is right only when
      * the frame shows something of ours. */
     return tree ? 1 : 0;
@@ -321,10 +362,15 @@ void proto_register_triage(void)
         { &hf_policy_evidence,
           { "Evidence", "triage.policy.evidence", FT_STRING, BASE_NONE, NULL, 0x0,
             "What the finding rests on: port, protocol (Wireshark's label), payload (a signature in the bytes), "
-            "address (a listed peer), filter; comma-separated", HFILL } },
+            "address (a listed peer), filter, host (a listed name: TLS server name, HTTP Host, DNS query); "
+            "comma-separated", HFILL } },
         { &hf_policy_provisional,
           { "Provisional", "triage.policy.provisional", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
             "Present while a port or label rule waits for the first payload of each direction to confirm it",
+            HFILL } },
+        { &hf_policy_lookup,
+          { "DNS lookup of a listed name", "triage.policy.lookup", FT_STRING, BASE_NONE, NULL, 0x0,
+            "A DNS query for a name of a hosts rule's list: a finding of its own, one severity below the rule",
             HFILL } },
     };
     static gint *ett[] = { &ett_triage, &ett_triage_rtt, &ett_triage_policy };

@@ -315,7 +315,8 @@ const triage_policy_lookup *triage_policy_engine_lookup_at(const triage_policy_e
 guint triage_policy_engine_frame_lookup(const triage_policy_engine *engine, guint32 frame, gboolean *first_out);
 /* A lookup's severity: one below its rule's (note stays note). */
 triage_severity triage_policy_lookup_severity(const triage_policy_rule *rule);
-/* "DNS lookup of NAME: " and the rule's message (g_free it). */
+/* "The VM looked up NAME (listed by rule R; traffic to it: error)." and
+ * the rule's message (g_free it). */
 char *triage_policy_lookup_message(const triage_policy_rule *rule, const char *name);
 
 /* FALSE when the engine holds nothing for this connection index. */

@@ -341,7 +341,7 @@ triage_severity triage_policy_lookup_severity(const triage_policy_rule *rule)
 
 char *triage_policy_lookup_message(const triage_policy_rule *rule, const char *name)
 {
-    return g_strdup_printf("DNS lookup of %s, a name of rule %s: the VM looked it up; traffic to it would be %s.%s%s",
-                           name, rule->name, triage_policy_severity_name(rule->severity),
-                           *rule->message != '\0' ? " " : "", rule->message);
+    return g_strdup_printf("The VM looked up %s (listed by rule %s; traffic to it: %s).%s%s", name, rule->name,
+                           triage_policy_severity_name(rule->severity), *rule->message != '\0' ? " " : "",
+                           rule->message);
 }

@@ -6,9 +6,10 @@
 
 #include "session.h"
 
-/* The policy engine looks at most this far into a payload (policy.h); a
- * frame whose policy step waits keeps a copy of that much. */
-#define WAITING_PAYLOAD_BYTES TRIAGE_POLICY_PAYLOAD_WINDOW
+/* The policy engine looks at most this far into a payload (policy.h: more
+ * with hosts rules, for a ClientHello); a frame whose policy step waits
+ * keeps a copy of that much. */
+#define WAITING_PAYLOAD_BYTES TRIAGE_POLICY_STREAM_WINDOW
 #define MAX_LAYERS 64
 
 /* What a re-dissection needs to show the same fields: 8 bytes per frame. */
@@ -136,6 +137,8 @@ static void view_policy(triage_frame_view *view, const triage_policy_verdict *ve
     view->policy_provisional = verdict->provisional;
     view->policy_port_only = verdict->port_only;
     view->policy_evidence = verdict->evidence;
+    view->policy_lookup_plus_one = verdict->lookup_plus_one;
+    view->policy_lookup_raise_expert = verdict->lookup_raise_expert;
 }
 
 static void policy_step(triage_session *session, const triage_flow_packet *packet,
@@ -272,6 +275,9 @@ gboolean triage_session_view_again(triage_session *session, guint32 frame, triag
     view->policy_provisional = (marks->flags & MARK_PROVISIONAL) != 0;
     view->policy_port_only = (marks->flags & MARK_PORT_ONLY) != 0;
     view->policy_evidence = marks->policy_evidence;
+    if (session->policy_engine)
+        view->policy_lookup_plus_one = triage_policy_engine_frame_lookup(session->policy_engine, frame,
+                                                                         &view->policy_lookup_raise_expert);
     if (marks->connection != TRIAGE_NO_CONNECTION) {
         view->connection = triage_connection_table_get(session->connections, marks->connection);
         if (view->connection && view->connection->transport == TRIAGE_TRANSPORT_TCP)

@@ -61,6 +61,8 @@ typedef struct triage_frame_view {
     gboolean policy_provisional;         /* evidence not settled yet (policy.h) */
     gboolean policy_port_only;           /* settled: the port or label alone */
     guint policy_evidence;               /* triage_evidence bits */
+    guint policy_lookup_plus_one;        /* a DNS query for a listed name: its lookup + 1 (policy.h) */
+    gboolean policy_lookup_raise_expert; /* the lookup's first query */
     gboolean capture_read;               /* the reading pass is over (see below) */
 } triage_frame_view;
 

@@ -538,7 +538,7 @@
     const SEVERITY_TITLES = { error: 'Errors', warn: 'Warnings', note: 'Notes', chat: 'Chat' };
 
     function drawPolicy(report, section, used) {
-        used.add('policy').add('findings').add('unexpected').add('silent_rules');
+        used.add('policy').add('findings').add('lookups').add('unexpected').add('silent_rules');
         const policy = report.policy || {};
         section.append(recordList(policy, { durations: false, nestedKeys: new Set(['invalid_rules']) }));
         const findings = report.findings || [];
@@ -564,6 +564,15 @@
             block.append(element('h3', null, `${SEVERITY_TITLES[severity] || humanize(String(severity))} (${group.length})`));
             for (const finding of group)
                 block.append(findingCard(finding));
+            section.append(block);
+        }
+        const lookups = report.lookups || [];
+        if (lookups.length) {
+            // DNS lookups of listed names: findings without a connection, one card per client and name.
+            const block = element('div', { class: 'lookups', 'data-table': 'lookups' });
+            block.append(element('h3', null, `DNS lookups of listed names (${lookups.length})`));
+            for (const lookup of lookups)
+                block.append(findingCard(lookup));
             section.append(block);
         }
         if (report.unexpected && report.unexpected.length)
