@@ -40,7 +40,7 @@ PACKAGES=(
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 OUT_DIR="$LAB_DIR/captures"
 DELAY_MS=20
-PHASES=(rtt policy p2p evidence)
+PHASES=(rtt policy p2p evidence hosts)
 SELECTED_PHASES=()
 INSTALL=0
 VERIFY_ONLY=0
@@ -50,7 +50,7 @@ PYTHON=/usr/bin/python3
 
 usage() {
     sed -n '4,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//'
-    echo "Options: --install  --phase rtt|policy|p2p|evidence (repeatable)  --delay-ms N  --out DIR  --verify-only"
+    echo "Options: --install  --phase rtt|policy|p2p|evidence|hosts (repeatable)  --delay-ms N  --out DIR  --verify-only"
 }
 
 while [ $# -gt 0 ]; do
@@ -67,7 +67,7 @@ while [ $# -gt 0 ]; do
 done
 [ ${#SELECTED_PHASES[@]} -gt 0 ] && PHASES=("${SELECTED_PHASES[@]}")
 for phase in "${PHASES[@]}"; do
-    case "$phase" in rtt|policy|p2p|evidence) ;; *) echo "unknown phase: $phase" >&2; exit 2 ;; esac
+    case "$phase" in rtt|policy|p2p|evidence|hosts) ;; *) echo "unknown phase: $phase" >&2; exit 2 ;; esac
 done
 case "$DELAY_MS" in ''|*[!0-9]*) echo "--delay-ms takes whole milliseconds" >&2; exit 2 ;; esac
 
@@ -382,11 +382,13 @@ start_nginx() {
     wait_for_port tcp 80
 }
 
+# $@ = more dnsmasq options (--host-record=NAME,ADDRESS,... for more names).
 start_dnsmasq() {
     start_phase_service "$NS_SERVER" dnsmasq 600 dnsmasq --keep-in-foreground --conf-file=/dev/null \
         --no-resolv --no-hosts --bind-interfaces --user=root \
         --listen-address="$SERVER4" --listen-address="$SERVER6" \
-        --host-record="www.lab.test,$SERVER4,$SERVER6" --pid-file="$WORK/dnsmasq.pid" --log-queries --log-facility=-
+        --host-record="www.lab.test,$SERVER4,$SERVER6" --pid-file="$WORK/dnsmasq.pid" --log-queries --log-facility=- \
+        "$@"
     wait_for_port udp 53
 }
 
@@ -718,6 +720,61 @@ phase_evidence() {
     expect tcp "$CLIENT4" "$SERVER4" 6969 1 completed - http clean http "curl GET /index.html from the same server: 404"
 
     finish_captures evidence
+}
+
+# --- Phase hosts: names a client asks for, from the default policy's lists -------
+# dnsmasq answers for www.lab.test and for two names of the default policy's
+# lists, a BitTorrent tracker and a Monero pool, with lab addresses; dig asks
+# for all three.  curl and openssl s_client then reach the listed names by
+# their names (--resolve or -servername: the names in the TLS ClientHello and
+# the HTTP Host are what the plugin reads): an HTTP announce and a plain GET
+# to the tracker on 6969, a UDP tracker connect, TLS to the pool and to the
+# tracker.  The server advertises an MSS of 300 to the client's IPv4 address,
+# so curl's ClientHellos (517 bytes) come in two TCP segments.  Plain DNS,
+# HTTP and TLS to www.lab.test stay clean.
+LISTED_TRACKER=tracker.opentrackr.org
+LISTED_POOL=pool.supportxmr.com
+
+phase_hosts() {
+    start_nginx "$SERVER4:80" "$SERVER4:443 ssl"
+    start_dnsmasq --host-record="$LISTED_TRACKER,$EXTERNAL_SERVER4,$EXTERNAL_SERVER6" \
+        --host-record="$LISTED_POOL,$EXTERNAL_SERVER4"
+    local tls_server=(openssl s_server -quiet -www -cert "$WORK/tls/cert.pem" -key "$WORK/tls/key.pem")
+    start_phase_service "$NS_SERVER" tls-pool 600 "${tls_server[@]}" -accept "$EXTERNAL_SERVER4:443"
+    start_phase_service "$NS_SERVER" tls-tracker 600 "${tls_server[@]}" -accept "[$EXTERNAL_SERVER6]:443"
+    start_phase_service "$NS_SERVER" tracker 600 "$PYTHON" "$LAB_DIR/evidence_lab.py" serve tracker "$EXTERNAL_SERVER4" 6969 500
+    wait_for_port tcp 6969
+    wait_for_port udp 6969
+    wait_for_port tcp 443
+    sleep 0.5 # s_server on the external addresses
+    in_server ip route replace "$CLIENT4/32" dev srv0 advmss 300
+    start_captures hosts
+
+    dns_query @"$SERVER4" "$LISTED_TRACKER" A
+    dns_query @"$SERVER4" "$LISTED_POOL" A
+    dns_query @"$SERVER4" www.lab.test A
+    expect udp "$CLIENT4" "$SERVER4" 53 3 answered - dns clean 'dns.flags.response == 0' "dig A: $LISTED_TRACKER and $LISTED_POOL (lookups of listed names), www.lab.test"
+
+    http_get "http://$SERVER4/"
+    client curl -sSk -o /dev/null --noproxy "*" --max-time 10 --resolve "www.lab.test:443:$SERVER4" https://www.lab.test/
+    expect tcp "$CLIENT4" "$SERVER4" 80 1 completed - http clean http "curl GET / (nginx)"
+    expect tcp "$CLIENT4" "$SERVER4" 443 1 completed - tls clean 'tls.handshake.extensions_server_name == "www.lab.test"' "curl https://www.lab.test/ (nginx)"
+
+    local info_hash=%01%02%03%04%05%06%07%08%09%0a%0b%0c%0d%0e%0f%10%11%12%13%14
+    local resolve_tracker=(--resolve "$LISTED_TRACKER:6969:$EXTERNAL_SERVER4")
+    http_get "${resolve_tracker[@]}" "http://$LISTED_TRACKER:6969/announce?info_hash=$info_hash&peer_id=-LT2080-labclient001&port=6881&uploaded=0&downloaded=0&left=0&event=started&compact=1"
+    http_get "${resolve_tracker[@]}" "http://$LISTED_TRACKER:6969/"
+    expect tcp "$CLIENT4" "$EXTERNAL_SERVER4" 6969 2 completed - bt-tracker flag:bittorrent "tcp.payload contains \"Host: $LISTED_TRACKER:6969\"" "curl: HTTP announce, then GET / by the tracker's name"
+    client "$PYTHON" "$LAB_DIR/evidence_lab.py" udp-announce "$EXTERNAL_SERVER4" 6969
+    expect udp "$CLIENT4" "$EXTERNAL_SERVER4" 6969 1 answered - bt-tracker flag:bittorrent 'frame contains 00:00:04:17:27:10:19:80:00:00:00:00' "UDP tracker connect, then announce (BEP 15)"
+
+    client curl -sSk -o /dev/null --noproxy "*" --max-time 10 --resolve "$LISTED_POOL:443:$EXTERNAL_SERVER4" "https://$LISTED_POOL/"
+    expect tcp "$CLIENT4" "$EXTERNAL_SERVER4" 443 1 completed - tls flag:mining "tls.handshake.type == 1 && tcp.segment.count >= 2 && tls.handshake.extensions_server_name == \"$LISTED_POOL\"" "curl https:// to the pool's name (openssl s_server): the ClientHello in two segments (MSS 300)"
+    client timeout 10 sh -c "printf 'GET / HTTP/1.0\r\n\r\n' | openssl s_client -quiet -connect [$EXTERNAL_SERVER6]:443 -servername $LISTED_TRACKER"
+    expect tcp "$CLIENT6" "$EXTERNAL_SERVER6" 443 1 completed - tls flag:bittorrent "tls.handshake.extensions_server_name == \"$LISTED_TRACKER\"" "openssl s_client -servername the tracker's name"
+
+    finish_captures hosts
+    in_server ip route del "$CLIENT4/32" dev srv0
 }
 
 # --- Main --------------------------------------------------------------------

@@ -17,7 +17,7 @@ RTT = 0.040
 TOLERANCE = 0.0005
 
 RULE_PREFIX = {"bittorrent": "bittorrent", "portmap": ("portmap", "sunrpc"), "telnet": "telnet",
-               "rdp": "rdp", "stratum": "mining", "irc": "irc", "tor": "tor"}
+               "rdp": "rdp", "stratum": "mining", "mining": "mining", "irc": "irc", "tor": "tor"}
 # Truth "flag:X" is a finding at the rule's severity; "port-only:X" a note
 # whose evidence is the port or Wireshark's port-based label alone.
 PORT_DERIVED = {"port", "protocol"}
@@ -239,6 +239,112 @@ class LabCaptures(SandboxTestCase):
                 self.assertEqual(seen, servers)
                 inferred = [p for d in report["destinations"] for p in d["ports"] if p["inferred"]]
                 self.assertEqual(inferred, [])
+
+
+    # ---- Host names (lab-hosts-*): dnsmasq, dig, curl and openssl s_client ----
+    # The names are those make-captures.sh gave the lab's clients; the rules
+    # and their severities those samples/policies/default.csv states.
+    TRACKER, POOL, CLIENT4 = "tracker.opentrackr.org", "pool.supportxmr.com", "10.77.1.10"
+
+    def hosts_capture(self, vantage):
+        return os.path.join(LAB, f"lab-hosts-{vantage}.pcapng")
+
+    def test_hosts_dns_lookups_of_listed_names_are_findings_of_their_own(self):
+        for vantage in ("client", "server"):
+            with self.subTest(vantage=vantage):
+                report = report_of(self.sandbox.json_report(self.hosts_capture(vantage), "triage,policy,top=1000"),
+                                   "policy")
+                lookups = {(l["client"], l["name"]): l for l in report["lookups"]}
+                # www.lab.test was asked too: it is on no list
+                self.assertEqual(set(lookups), {(self.CLIENT4, self.TRACKER), (self.CLIENT4, self.POOL)})
+                for (client, name), rule in (((self.CLIENT4, self.TRACKER), "bittorrent-tracker-name"),
+                                             ((self.CLIENT4, self.POOL), "mining-pool-name")):
+                    lookup = lookups[(client, name)]
+                    self.assertEqual(lookup["rule"], rule)
+                    # one below the rule's error
+                    self.assertEqual(lookup["severity"], "warn")
+                    self.assertEqual(lookup["evidence"], "host")
+                    self.assertEqual(lookup["queries"], 1)
+                    self.assertIn(name, lookup["message"])
+                # a lookup has no connection: the DNS flows themselves are clean
+                for finding in report["findings"]:
+                    self.assertNotIn(53, [e["port"] for e in finding["endpoints"]], finding["rule"])
+                self.assertNotIn("bittorrent-tracker-name", report["silent_rules"])
+                self.assertNotIn("mining-pool-name", report["silent_rules"])
+
+    def test_hosts_lookup_on_the_query_packet_with_its_expert_info(self):
+        capture = self.hosts_capture("client")
+        rows = self.sandbox.fields(capture, ["frame.number", "dns.flags.response", "dns.qry.name",
+                                             "triage.policy.lookup", "triage.policy.rule", "triage.policy.severity",
+                                             "triage.policy.evidence"], display_filter="triage.policy.lookup")
+        self.assertEqual(sorted(r[2] for r in rows), sorted([self.TRACKER, self.POOL]))
+        for row in rows:
+            self.assertIn(row[1], ("0", "False"), "the query, not the answer")
+            self.assertEqual(row[3], row[2])
+            self.assertEqual(row[5:], ["warn", "host"])
+        # no other query carries it
+        queries = self.sandbox.fields(capture, ["dns.qry.name"], display_filter="dns.flags.response == 0")
+        self.assertEqual(len(queries), 3)
+        experts = self.sandbox.tshark(capture, "-q", "-z", "expert,warn").stdout
+        for name in (self.TRACKER, self.POOL):
+            self.assertIn(f"The VM looked up {name}", experts)
+
+    def test_hosts_server_names_and_http_host_are_host_evidence(self):
+        for vantage in ("client", "server"):
+            with self.subTest(vantage=vantage):
+                report = report_of(self.sandbox.json_report(self.hosts_capture(vantage), "triage,policy,top=1000"),
+                                   "policy")
+                by_key = {}
+                for finding in report["findings"]:
+                    for endpoint in finding["endpoints"]:
+                        by_key.setdefault((endpoint["server"], endpoint["port"], endpoint["transport"]), []).append(
+                            (finding["rule"], finding["severity"], endpoint["evidence"]))
+                # TLS to the pool's name, its ClientHello in two segments
+                self.assertEqual(by_key[("198.51.100.20", 443, "tcp")], [("mining-pool-name", "error", "host")])
+                # openssl s_client -servername the tracker's name
+                self.assertEqual(by_key[("2001:db8:77::20", 443, "tcp")],
+                                 [("bittorrent-tracker-name", "error", "host")])
+                # the announce by its signature, the plain GET by its Host
+                self.assertEqual(sorted(by_key[("198.51.100.20", 6969, "tcp")]),
+                                 [("bittorrent-tracker", "error", "payload"),
+                                  ("bittorrent-tracker-name", "error", "host")])
+                self.assertEqual(by_key[("198.51.100.20", 6969, "udp")],
+                                 [("bittorrent-udp-tracker", "error", "payload")])
+                # www.lab.test over DNS, HTTP and TLS: nothing
+                self.assertNotIn(("10.77.2.20", 443, "tcp"), by_key)
+                self.assertNotIn(("10.77.2.20", 80, "tcp"), by_key)
+
+    def test_hosts_client_hello_in_two_segments(self):
+        """tshark alone says the pool's ClientHello came in two segments; the
+        plugin marks that connection from the segment that completed it."""
+        capture = self.hosts_capture("client")
+        hello = self.sandbox.fields(capture, ["tcp.stream", "tcp.segment", "frame.number"],
+                                    display_filter=f'tls.handshake.extensions_server_name == "{self.POOL}"')
+        self.assertEqual(len(hello), 1)
+        stream, segments, last = hello[0]
+        self.assertEqual(len(segments.split(",")), 2)
+        marked = self.sandbox.fields(capture, ["frame.number", "triage.policy.evidence"],
+                                     display_filter=f"tcp.stream == {stream} && triage.policy.rule")
+        self.assertEqual(int(marked[0][0]), int(last))
+        self.assertEqual({r[1] for r in marked}, {"host"})
+
+    def test_hosts_lookups_in_text_csv_and_html(self):
+        capture = self.hosts_capture("server")
+        text = self.sandbox.tshark(capture, "-q", "-z", "triage,policy").stdout
+        self.assertIn("DNS lookups of listed names", text)
+        self.assertIn(self.POOL, text)
+        rows = list(csv.reader(self.sandbox.tshark(capture, "-q", "-z", "triage,policy,format=csv").stdout.splitlines()))
+        header, lookups = None, []
+        for row in rows:
+            if row and row[0] == "table":
+                header = row
+            elif row and row[0] == "lookups":
+                lookups.append(dict(zip(header, row)))
+        self.assertEqual(sorted(l["name"] for l in lookups), sorted([self.TRACKER, self.POOL]))
+        self.assertEqual({l["severity"] for l in lookups}, {"warn"})
+        page = self.sandbox.tshark(capture, "-q", "-z", "triage,policy,format=html").stdout
+        self.assertIn('"lookups":[', page)
+        self.assertIn(self.TRACKER, page)
 
 
 if __name__ == "__main__":
