@@ -14,7 +14,11 @@
  * decides: one packet for most, a few for a ClientHello cut into segments,
  * which are joined here in sequence order (a retransmission adds only what
  * is new, a gap ends the search) up to TRIAGE_TLS_STREAM_MAX bytes.  Only
- * connections in the middle of that hold a buffer.
+ * connections in the middle of that hold a buffer, and all of them together
+ * at most HOST_STREAMS_MAX_BYTES: a hostile capture of a million connections
+ * that each send half a ClientHello and stop must not hold gigabytes.
+ * Beyond that bound a connection's name is read from its first segment
+ * only.
  */
 #include "policy_hosts.h"
 
@@ -25,6 +29,7 @@
 #include "tls_sni.h"
 
 #define DNS_PORT 53
+#define HOST_STREAMS_MAX_BYTES (64u << 20)
 
 typedef enum {
     STREAM_UNKNOWN,
@@ -44,6 +49,7 @@ struct triage_policy_hosts {
     const triage_compiled_rule *const *rules;
     guint rule_count;
     GHashTable *streams; /* connection index -> client_stream */
+    gsize buffered;      /* bytes held by all streams */
     GArray *lookups;     /* triage_policy_lookup */
     GHashTable *lookup_index; /* "rule client name" -> index + 1 */
     GHashTable *frames;  /* frame -> (index + 1) * 2 + first */
@@ -71,6 +77,7 @@ triage_policy_hosts *triage_policy_hosts_new(const triage_compiled_rule *const *
 void triage_policy_hosts_reset(triage_policy_hosts *hosts)
 {
     g_hash_table_remove_all(hosts->streams);
+    hosts->buffered = 0;
     for (guint i = 0; i < hosts->lookups->len; i++)
         g_array_free(g_array_index(hosts->lookups, triage_policy_lookup, i).connections, TRUE);
     g_array_set_size(hosts->lookups, 0);
@@ -161,7 +168,8 @@ static triage_policy_hosts_step read_connection_name(triage_policy_hosts *hosts,
         *result = parse(kind, packet->payload, packet->payload_length, name);
         if (*result != TRIAGE_HOST_NEED_MORE)
             return TRIAGE_POLICY_HOSTS_DONE;
-        if (packet->payload_length >= stream_limit(kind)) {
+        if (packet->payload_length >= stream_limit(kind) ||
+            hosts->buffered + packet->payload_length > HOST_STREAMS_MAX_BYTES) {
             *result = TRIAGE_HOST_NOT_MINE;
             return TRIAGE_POLICY_HOSTS_DONE;
         }
@@ -169,12 +177,16 @@ static triage_policy_hosts_step read_connection_name(triage_policy_hosts *hosts,
         stream->kind = kind;
         stream->bytes = g_byte_array_new();
         g_byte_array_append(stream->bytes, packet->payload, packet->payload_length);
+        hosts->buffered += stream->bytes->len;
         stream->next_seq = packet->tcp_seq + packet->payload_length;
         g_hash_table_insert(hosts->streams, key, stream);
         return TRIAGE_POLICY_HOSTS_MORE;
     }
     gsize before = stream->bytes->len;
-    if (!append_segment(stream, packet)) {
+    gboolean appended = hosts->buffered + packet->payload_length <= HOST_STREAMS_MAX_BYTES &&
+                        append_segment(stream, packet);
+    hosts->buffered += stream->bytes->len - before;
+    if (!appended) {
         *result = TRIAGE_HOST_NOT_MINE;
     } else if (stream->bytes->len == before) {
         return TRIAGE_POLICY_HOSTS_MORE; /* nothing new */
@@ -186,6 +198,7 @@ static triage_policy_hosts_step read_connection_name(triage_policy_hosts *hosts,
             *result = TRIAGE_HOST_NOT_MINE; /* longer than anything read */
         }
     }
+    hosts->buffered -= stream->bytes->len;
     g_hash_table_remove(hosts->streams, key);
     return TRIAGE_POLICY_HOSTS_DONE;
 }
