@@ -215,7 +215,7 @@ static void test_size_limit(void)
 static void test_not_a_client_hello(void)
 {
     char name[TRIAGE_HOST_NAME_SIZE];
-    static const char *const others[] = {"GET / HTTP/1.1\r\n", "SSH-2.0-OpenSSH_9.2\r\n", "\x13" "BitTorrent protocol"};
+    static const char *const others[] = {"GET / HTTP/1.1\r\n", "SSH-2.0-OpenSSH_9.2\r\n", ("\x13" "BitTorrent protocol")};
     for (gsize i = 0; i < G_N_ELEMENTS(others); i++)
         g_assert_cmpint(triage_tls_client_hello_sni((const guint8 *)others[i], strlen(others[i]), name), ==,
                         TRIAGE_HOST_NOT_MINE);
