@@ -46,7 +46,7 @@
 
 /* One rule per criterion and a few orders between them. */
 static const char policy_text[] =
-    "name,action,severity,message,protocols,ports,peers,payload,filter\n"
+    "name,action,severity,message,protocols,ports,peers,payload,filter,hosts\n"
     "allow-dns,allow,,,dns,,,,\n"
     "telnet,alert,error,\"Telnet, \"\"clear\"\" text\",,tcp/23,,,\n"
     "rdp-outside,alert,error,RDP from outside,,\"tcp/3389,udp/3389\",from:!internal,,\n"
@@ -58,7 +58,10 @@ static const char policy_text[] =
     "retransmission,alert,warn,,,,,,tcp.analysis.retransmission\n"
     "big-web,alert,warn,,,tcp/80,,,frame.len > 100\n"
     "allow-web,allow,,,\"http,tls\",,,,\n"
-    "silent,alert,note,never,,tcp/9,,,\n";
+    "silent,alert,note,never,,tcp/9,,,\n"
+    /* Names read from ClientHellos and requests joined in sequence order,
+     * and DNS queries to 53 that become lookups. */
+    "names,alert,error,,,,,,,\"a.b *.example.org\"\n";
 
 static const char *const address_pool[] = {
     "10.0.0.1", "10.0.0.2", "192.0.2.7", "203.0.113.9", "2001:db8::1", "fd00::5", "fe80::1", "::1",
@@ -404,6 +407,7 @@ static void feed_packet(recipe *recipe, traffic_state *traffic, const engine_set
             .source_port = packet.source_port,
             .destination_port = packet.destination_port,
         };
+        facts.packet.tcp_seq = facts.segment.seq;
     }
     /* The plugin judges a frame after its filter results when the policy
      * has filter rules; the view then has no verdict yet. */
@@ -420,6 +424,16 @@ static void feed_packet(recipe *recipe, traffic_state *traffic, const engine_set
     triage_session_view_again(engines->session, packet.frame, &again);
     FUZZ_ASSERT(again.connection == view.connection);
     FUZZ_ASSERT(waits || again.policy_rule == view.policy_rule);
+    /* Every lookup a frame names is a listed name queried to port 53. */
+    const triage_policy_engine *policy = triage_session_policy_engine(engines->session);
+    FUZZ_ASSERT(again.policy_lookup_plus_one <= triage_policy_engine_lookup_count(policy));
+    FUZZ_ASSERT(again.policy_lookup_plus_one != 0 || !again.policy_lookup_raise_expert);
+    if (again.policy_lookup_plus_one != 0) {
+        const triage_policy_lookup *lookup = triage_policy_engine_lookup_at(policy, again.policy_lookup_plus_one - 1);
+        FUZZ_ASSERT(lookup->queries >= 1 && lookup->first_frame <= lookup->last_frame);
+        FUZZ_ASSERT(strcmp(lookup->name, "a.b") == 0 || g_str_has_suffix(lookup->name, ".example.org"));
+        FUZZ_ASSERT(again.connection != NULL && again.connection->server_port == 53);
+    }
 }
 
 /* What must hold whatever came in. */
