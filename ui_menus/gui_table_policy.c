@@ -10,6 +10,7 @@
 static const triage_gui_column rule_columns[] = {
     { "rule", "Rule", TRIAGE_GUI_TEXT, FALSE },
     { "severity", "Severity", TRIAGE_GUI_TEXT, FALSE },
+    { "evidence", "Evidence", TRIAGE_GUI_TEXT, FALSE },
     { "connections", "Connections", TRIAGE_GUI_NUMBER, FALSE },
     { "matched_packets", "Matched packets", TRIAGE_GUI_NUMBER, FALSE },
     { "packets", "Packets", TRIAGE_GUI_NUMBER, FALSE },
@@ -28,6 +29,7 @@ static const triage_gui_column connection_columns[] = {
     { "server", "Server", TRIAGE_GUI_TEXT, FALSE },
     { "transport", "Transport", TRIAGE_GUI_TEXT, FALSE },
     { "port", "Port", TRIAGE_GUI_NUMBER, FALSE },
+    { "evidence", "Evidence", TRIAGE_GUI_TEXT, FALSE },
     { "packets", "Packets", TRIAGE_GUI_NUMBER, FALSE },
     { "matched_packets", "Matched packets", TRIAGE_GUI_NUMBER, FALSE },
     { "first_frame", "First frame", TRIAGE_GUI_NUMBER, FALSE },
