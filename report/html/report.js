@@ -572,7 +572,7 @@
             const block = element('div', { class: 'lookups', 'data-table': 'lookups' });
             block.append(element('h3', null, `DNS lookups of listed names (${lookups.length})`));
             for (const lookup of lookups)
-                block.append(findingCard(lookup));
+                block.append(findingCard(lookup, 'lookup'));
             section.append(block);
         }
         if (report.unexpected && report.unexpected.length)
@@ -586,8 +586,9 @@
         }
     }
 
-    function findingCard(finding) {
-        const card = element('div', { class: `finding severity-${String(finding.severity).replace(/[^a-z]/gi, '')}`, 'data-rule': finding.rule });
+    // kind: 'finding' (a rule's connections) or 'lookup' (a DNS lookup of a listed name).
+    function findingCard(finding, kind = 'finding') {
+        const card = element('div', { class: `${kind} severity-${String(finding.severity).replace(/[^a-z]/gi, '')}`, 'data-rule': finding.rule });
         card.append(element('div', null, element('span', { class: 'rule' }, finding.rule), element('span', { class: 'badge' }, finding.severity)));
         if (finding.message)
             card.append(element('div', { class: 'message' }, finding.message));

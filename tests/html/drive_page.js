@@ -39,7 +39,7 @@ function parseArguments(argv) {
 // the displayed text, with the unformatted value beside it.
 function readPage() {
     const text = (node) => (node ? node.textContent.trim() : null);
-    const out = { header: {}, kpis: {}, outcomes: {}, servers: [], destinations: [], findings: [], map: {},
+    const out = { header: {}, kpis: {}, outcomes: {}, servers: [], destinations: [], findings: [], lookups: [], map: {},
         mapUnknown: null, protocols: [], histogramMarkers: [], tables: {} };
     for (const dd of document.querySelectorAll('#header-facts dd'))
         out.header[dd.dataset.field] = { text: text(dd), value: dd.dataset.value === undefined ? null : dd.dataset.value };
@@ -65,6 +65,12 @@ function readPage() {
             fields[node.dataset.key] = { text: text(node), value: node.dataset.value };
         out.findings.push({ rule: card.dataset.rule, severity: card.closest('[data-severity]').dataset.severity,
             message: text(card.querySelector('.message')), fields });
+    }
+    for (const card of document.querySelectorAll('.lookup')) {
+        const fields = {};
+        for (const node of card.querySelectorAll('.counts b'))
+            fields[node.dataset.key] = { text: text(node), value: node.dataset.value };
+        out.lookups.push({ rule: card.dataset.rule, message: text(card.querySelector('.message')), fields });
     }
     for (const shape of document.querySelectorAll('svg.map path.shaded'))
         out.map[shape.dataset.country] = { bytes: Number(shape.dataset.bytes), fill: shape.getAttribute('fill') };

@@ -225,6 +225,25 @@ class HtmlReport(SandboxTestCase):
 
     # ---- the tests -------------------------------------------------------------
 
+    def test_lookups_of_listed_names(self):
+        """The hosts lab capture: each DNS lookup of a listed name is a card
+        of its own, apart from the findings, with the JSON's values."""
+        capture = os.path.join(SOURCE_DIR, "samples", "lab", "captures", "lab-hosts-client.pcapng")
+        document, page, path = self.run_pair(capture, z="triage,policy")
+        seen = drive(path)
+        self.assert_clean_load(seen, path)
+        lookups = report_of(document, "policy")["lookups"]
+        self.assertEqual(len(lookups), 2)
+        self.assertEqual(len(seen["dom"]["lookups"]), len(lookups))
+        self.assertEqual(len(seen["dom"]["findings"]), len(report_of(document, "policy")["findings"]))
+        shown = {card["fields"]["name"]["value"]: card for card in seen["dom"]["lookups"]}
+        for lookup in lookups:
+            card = shown[lookup["name"]]
+            self.assertEqual(card["rule"], lookup["rule"])
+            self.assertEqual(card["message"], lookup["message"])
+            self.assertEqual(card["fields"]["client"]["value"], lookup["client"])
+            self.assertEqual(int(card["fields"]["queries"]["value"]), lookup["queries"])
+
     def test_lab_capture(self):
         """A lab capture with findings of every severity, IPv4 and IPv6."""
         document, page, path = self.run_pair(LAB)
