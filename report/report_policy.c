@@ -286,6 +286,7 @@ static triage_table *endpoints_table(const report_input *input, rule_findings *f
     triage_table_add_column(table, "packets", "Packets", TRIAGE_CELL_INTEGER);
     triage_table_add_column(table, "matched_packets", "Matched", TRIAGE_CELL_INTEGER);
     triage_table_add_column(table, "first_frame", "First match", TRIAGE_CELL_INTEGER);
+    triage_table_add_column(table, "host", "Host", TRIAGE_CELL_STRING);
 
     GArray *indexes = findings->connection_indexes;
     g_array_sort_with_data(indexes, compare_connections, (gpointer)input->connections);
@@ -311,6 +312,11 @@ static triage_table *endpoints_table(const report_input *input, rule_findings *f
         triage_table_add_integer(table, (gint64)connection_packets(connection));
         triage_table_add_integer(table, outcome.matched_packets);
         triage_table_add_integer(table, outcome.first_frame);
+        const char *host = triage_policy_engine_connection_host(input->engine, index);
+        if (host != NULL)
+            triage_table_add_string(table, host);
+        else
+            triage_table_add_null(table);
     }
     triage_table_add_not_shown(table, indexes->len, shown, "connection", "connections");
     return table;

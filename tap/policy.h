@@ -308,6 +308,10 @@ typedef struct triage_policy_lookup {
     GArray *connections; /* guint32: the connections its queries came in, each once */
 } triage_policy_lookup;
 
+/* The name a connection's client asked for (TLS server name or HTTP Host)
+ * when a hosts rule lists it; NULL otherwise. */
+const char *triage_policy_engine_connection_host(const triage_policy_engine *engine, guint32 connection_index);
+
 guint triage_policy_engine_lookup_count(const triage_policy_engine *engine);
 const triage_policy_lookup *triage_policy_engine_lookup_at(const triage_policy_engine *engine, guint index);
 /* The lookup a query frame counted for: its index + 1, or 0 when none.

@@ -918,6 +918,11 @@ guint32 triage_policy_engine_payload_window(const triage_policy_engine *engine)
     return engine->hosts != NULL ? TRIAGE_POLICY_STREAM_WINDOW : TRIAGE_POLICY_PAYLOAD_WINDOW;
 }
 
+const char *triage_policy_engine_connection_host(const triage_policy_engine *engine, guint32 connection_index)
+{
+    return engine->hosts != NULL ? triage_policy_hosts_connection_name(engine->hosts, connection_index) : NULL;
+}
+
 guint triage_policy_engine_lookup_count(const triage_policy_engine *engine)
 {
     return engine->hosts != NULL ? triage_policy_hosts_lookup_count(engine->hosts) : 0;

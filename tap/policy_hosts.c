@@ -53,6 +53,7 @@ struct triage_policy_hosts {
     GArray *lookups;     /* triage_policy_lookup */
     GHashTable *lookup_index; /* "rule client name" -> index + 1 */
     GHashTable *frames;  /* frame -> (index + 1) * 2 + first */
+    GHashTable *names;   /* connection index -> the listed name it asked for */
 };
 
 static void client_stream_free(gpointer data)
@@ -71,6 +72,7 @@ triage_policy_hosts *triage_policy_hosts_new(const triage_compiled_rule *const *
     hosts->lookups = g_array_new(FALSE, TRUE, sizeof(triage_policy_lookup));
     hosts->lookup_index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     hosts->frames = g_hash_table_new(g_direct_hash, g_direct_equal);
+    hosts->names = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     return hosts;
 }
 
@@ -83,6 +85,7 @@ void triage_policy_hosts_reset(triage_policy_hosts *hosts)
     g_array_set_size(hosts->lookups, 0);
     g_hash_table_remove_all(hosts->lookup_index);
     g_hash_table_remove_all(hosts->frames);
+    g_hash_table_remove_all(hosts->names);
 }
 
 void triage_policy_hosts_free(triage_policy_hosts *hosts)
@@ -94,6 +97,7 @@ void triage_policy_hosts_free(triage_policy_hosts *hosts)
     g_array_free(hosts->lookups, TRUE);
     g_hash_table_destroy(hosts->lookup_index);
     g_hash_table_destroy(hosts->frames);
+    g_hash_table_destroy(hosts->names);
     g_free(hosts);
 }
 
@@ -323,8 +327,16 @@ triage_policy_hosts_step triage_policy_hosts_read(triage_policy_hosts *hosts, co
             *lookup_plus_one_out = note_lookup(hosts, (guint)rule, connection, packet, name, lookup_first_out);
     } else {
         *hosts_out = rules_listing(hosts, name);
+        /* Only listed names are kept: a few connections, not every one. */
+        if (*hosts_out != 0)
+            g_hash_table_insert(hosts->names, GUINT_TO_POINTER(connection->index), g_strdup(name));
     }
     return step;
+}
+
+const char *triage_policy_hosts_connection_name(const triage_policy_hosts *hosts, guint32 connection_index)
+{
+    return g_hash_table_lookup(hosts->names, GUINT_TO_POINTER(connection_index));
 }
 
 guint triage_policy_hosts_lookup_count(const triage_policy_hosts *hosts)

@@ -30,6 +30,9 @@ triage_policy_hosts_step triage_policy_hosts_read(triage_policy_hosts *hosts, co
                                                   guint64 *hosts_out, guint *lookup_plus_one_out,
                                                   gboolean *lookup_first_out);
 
+/* The listed name a connection asked for, NULL when none matched a list. */
+const char *triage_policy_hosts_connection_name(const triage_policy_hosts *hosts, guint32 connection_index);
+
 guint triage_policy_hosts_lookup_count(const triage_policy_hosts *hosts);
 const triage_policy_lookup *triage_policy_hosts_lookup_at(const triage_policy_hosts *hosts, guint index);
 guint triage_policy_hosts_frame_lookup(const triage_policy_hosts *hosts, guint32 frame, gboolean *first_out);

@@ -299,6 +299,11 @@ class LabCaptures(SandboxTestCase):
                     for endpoint in finding["endpoints"]:
                         by_key.setdefault((endpoint["server"], endpoint["port"], endpoint["transport"]), []).append(
                             (finding["rule"], finding["severity"], endpoint["evidence"]))
+                        # the listed name the client asked for, whichever rule decided
+                        if endpoint["server"] in ("198.51.100.20", "2001:db8:77::20") and endpoint["port"] in (443, 6969) \
+                                and endpoint["transport"] == "tcp":
+                            self.assertEqual(endpoint["host"], self.POOL if endpoint["port"] == 443 and ":" not in
+                                             endpoint["server"] else self.TRACKER, endpoint)
                 # TLS to the pool's name, its ClientHello in two segments
                 self.assertEqual(by_key[("198.51.100.20", 443, "tcp")], [("mining-pool-name", "error", "host")])
                 # openssl s_client -servername the tracker's name
