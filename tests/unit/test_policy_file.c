@@ -502,7 +502,7 @@ static void test_host_lists(void)
     g_free(unreadable);
     g_free(bad_inline);
     g_free(nameless);
-    triage_policy_free(policy);
+    triage_policy_unref(policy);
     g_ptr_array_free(errors, TRUE);
     g_remove(trackers);
     g_rmdir(a_directory);
@@ -530,7 +530,7 @@ static void test_default_lists(void)
     }
     g_assert_true(trackers);
     g_assert_true(pools);
-    triage_policy_free(policy);
+    triage_policy_unref(policy);
     g_ptr_array_free(errors, TRUE);
 }
 
