@@ -3,6 +3,7 @@
  * host_list.c — exact names and "*." suffixes in two hash sets.
  */
 #include "host_list.h"
+#include "host_name.h"
 
 #include <string.h>
 
@@ -29,37 +30,11 @@ void triage_host_list_free(triage_host_list *list)
     g_free(list);
 }
 
-/* A list entry is stricter than what the parsers accept from the wire:
- * letters, digits, '-' and '_' in labels. */
-static gboolean entry_is_name(const char *text)
-{
-    gsize length = strlen(text);
-    if (length > 0 && text[length - 1] == '.')
-        length--;
-    if (length == 0 || length > TRIAGE_HOST_NAME_MAX)
-        return FALSE;
-    gsize label = 0;
-    for (gsize i = 0; i < length; i++) {
-        char c = text[i];
-        if (c == '.') {
-            if (label == 0)
-                return FALSE;
-            label = 0;
-        } else if (g_ascii_isalnum(c) || c == '-' || c == '_') {
-            if (++label > 63)
-                return FALSE;
-        } else {
-            return FALSE;
-        }
-    }
-    return label > 0;
-}
-
 gboolean triage_host_list_add(triage_host_list *list, const char *entry, char **reason_out)
 {
     gboolean wildcard = g_str_has_prefix(entry, "*.");
     const char *name = wildcard ? entry + 2 : entry;
-    if (!entry_is_name(name)) {
+    if (!triage_host_name_is_list_entry(name)) {
         *reason_out = strchr(name, '*') != NULL
                           ? g_strdup_printf("'%s': a wildcard is '*.' before a name (*.example.org)", entry)
                           : g_strdup_printf("'%s' is not a host name", entry);

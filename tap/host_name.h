@@ -30,5 +30,9 @@ typedef enum {
  * label, a byte outside printable ASCII, or more than TRIAGE_HOST_NAME_MAX
  * characters. */
 gboolean triage_host_name_copy(const guint8 *text, gsize length, char name[TRIAGE_HOST_NAME_SIZE]);
+/* TRUE when text may stand in a policy's list of names: stricter than what
+ * the parsers accept from the wire (letters, digits, '-' and '_' in labels
+ * of at most 63), one trailing dot allowed. */
+gboolean triage_host_name_is_list_entry(const char *text);
 
 #endif
