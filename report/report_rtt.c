@@ -689,6 +689,7 @@ triage_report *triage_rtt_report_build(const triage_report_source *source, const
 {
     const triage_handshake_engine *engine = source->handshakes;
     guint top = options->top;
+    guint servers_top = options->servers_top != 0 ? options->servers_top : top;
     triage_report *report = triage_report_new("rtt", "Capture Triage: Handshake RTT", options->filter);
     guint64 position = 0;
     guint32 stream;
@@ -703,7 +704,7 @@ triage_report *triage_rtt_report_build(const triage_report_source *source, const
         if (stream_selected(&collection, stream, options))
             collect_connection(&collection, stream, handshake);
     }
-    rank_servers(&collection, top);
+    rank_servers(&collection, servers_top);
     for (guint leg = 0; leg < TRIAGE_LEG_COUNT; leg++)
         summarise_leg(&collection, engine, (triage_leg)leg, options, times);
     g_array_free(times, TRUE);
@@ -715,7 +716,7 @@ triage_report *triage_rtt_report_build(const triage_report_source *source, const
     triage_report_add_table(report, statistics_table(&collection));
     triage_report_add_table(report, histogram_table(&collection));
     triage_report_add_table(report, capture_point_table(&collection));
-    triage_report_add_table(report, servers_table(&collection, top));
+    triage_report_add_table(report, servers_table(&collection, servers_top));
 
     title = ranked_title("Slowest handshakes", top, "unambiguous");
     triage_report_add_table(report, ranked_table(&collection, "slowest", title, &collection.slowest, top, FALSE));

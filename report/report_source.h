@@ -47,6 +47,7 @@ typedef struct triage_report_names {
 typedef struct triage_report_options {
     guint top;                 /* ranked tables' rows; 0 = no bound */
     guint dests_top;           /* the destinations table's rows */
+    guint servers_top;         /* the RTT report's per-server rows; 0 = top */
     triage_sort sort;          /* the destinations' order */
     const char *filter;        /* only shown: the selection is is_selected */
     triage_connection_selected_fn is_selected; /* NULL = every connection */

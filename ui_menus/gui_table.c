@@ -174,6 +174,12 @@ static triage_report *build_report(gui_table_kind *kind)
 
     triage_report_options_for_run(&options, kind->description->top, kind->description->top,
                                   TRIAGE_SORT_CONNECTIONS, NULL, filtering ? &kind->selection : NULL);
+    /* A table shows one table of its report: the others' rows are not
+     * ranked beyond one (every server would otherwise rank every handshake). */
+    if (strcmp(kind->description->table, "servers") == 0) {
+        options.servers_top = kind->description->top;
+        options.top = 1;
+    }
     return triage_build_report(kind->description->report, &options);
 }
 
