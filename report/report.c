@@ -372,6 +372,12 @@ void triage_report_add_table(triage_report *report, triage_table *table)
 void triage_reports_write(GString *out, triage_format format, triage_report *const *reports,
                           guint count, const char *version)
 {
+    triage_reports_write_with_summary(out, format, reports, count, version, NULL);
+}
+
+void triage_reports_write_with_summary(GString *out, triage_format format, triage_report *const *reports,
+                                       guint count, const char *version, const char *summary)
+{
     g_return_if_fail(out != NULL);
     g_return_if_fail(reports != NULL || count == 0);
     switch (format) {
@@ -382,7 +388,7 @@ void triage_reports_write(GString *out, triage_format format, triage_report *con
         triage_write_csv(out, reports, count);
         break;
     case TRIAGE_FORMAT_JSON:
-        triage_write_json(out, reports, count, version);
+        triage_append_json_document(out, reports, count, version, summary);
         break;
     case TRIAGE_FORMAT_HTML:
         triage_append_html(out, reports, count, version);

@@ -142,6 +142,10 @@ void triage_report_set_wireshark_version(triage_report *report, const char *vers
  * text one block per report, HTML one page. */
 void triage_reports_write(GString *out, triage_format format, triage_report *const *reports,
                           guint count, const char *version);
+/* The same; JSON also gets summary (JSON text, NULL = none) as its
+ * "summary" member, which the other formats leave out. */
+void triage_reports_write_with_summary(GString *out, triage_format format, triage_report *const *reports,
+                                       guint count, const char *version, const char *summary);
 
 /* Large enough for every formatted time below, terminator included. */
 #define TRIAGE_TIME_STRING_SIZE 32

@@ -8,7 +8,9 @@
  */
 #include "report_model.h"
 
-#define JSON_SCHEMA_VERSION 1
+/* 2: the "summary" member (docs/SUMMARY.md) a fleet merge reads; every
+ * member of 1 is unchanged, so a reader of 1 keeps working. */
+#define JSON_SCHEMA_VERSION 2
 
 static void write_indent(GString *out, guint depth)
 {
@@ -234,6 +236,12 @@ static void write_report(GString *out, const triage_report *report, guint depth)
 
 void triage_append_json(GString *out, triage_report *const *reports, guint count, const char *version)
 {
+    triage_append_json_document(out, reports, count, version, NULL);
+}
+
+void triage_append_json_document(GString *out, triage_report *const *reports, guint count, const char *version,
+                                 const char *summary)
+{
     gboolean first = TRUE;
     g_string_append_c(out, '{');
     write_key(out, &first, 1, "schema");
@@ -253,6 +261,10 @@ void triage_append_json(GString *out, triage_report *const *reports, guint count
         write_report(out, reports[i], 2);
     }
     end_container(out, first_report, 1, ']');
+    if (summary != NULL) {
+        write_key(out, &first, 1, "summary");
+        g_string_append(out, summary);
+    }
     end_container(out, first, 0, '}');
     g_string_append_c(out, '\n');
 }

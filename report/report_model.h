@@ -79,6 +79,10 @@ void triage_write_csv(GString *out, triage_report *const *reports, guint count);
 void triage_write_json(GString *out, triage_report *const *reports, guint count, const char *version);
 /* The JSON document appended to a string (the HTML page embeds it). */
 void triage_append_json(GString *out, triage_report *const *reports, guint count, const char *version);
+/* The same with a "summary" member (JSON text, e.g. summary_json.h's), or
+ * without when summary is NULL. */
+void triage_append_json_document(GString *out, triage_report *const *reports, guint count, const char *version,
+                                 const char *summary);
 void triage_append_html(GString *out, triage_report *const *reports, guint count, const char *version);
 
 #endif

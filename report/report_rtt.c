@@ -387,7 +387,19 @@ static char *ranked_title(const char *title, guint top, const char *qualifier)
                              : g_strdup_printf("%s (top %u)", title, top);
 }
 
-static triage_table *connections_table(const rtt_collection *collection, guint64 untracked)
+static void counts_of(const rtt_collection *collection, guint64 untracked, triage_rtt_counts *out)
+{
+    memset(out, 0, sizeof *out);
+    out->connections = collection->connections;
+    out->attempted = collection->attempted;
+    out->ambiguous = collection->ambiguous;
+    out->anomalous = collection->anomalous;
+    out->untracked = untracked;
+    memcpy(out->outcomes, collection->outcomes, sizeof out->outcomes);
+    memcpy(out->anomaly_kinds, collection->anomaly_kinds, sizeof out->anomaly_kinds);
+}
+
+triage_table *triage_rtt_connections_table(const triage_rtt_counts *counts)
 {
     static const struct {
         const char *key;
@@ -413,13 +425,13 @@ static triage_table *connections_table(const rtt_collection *collection, guint64
     triage_table_add_column(table, "untracked", "Not tracked (over the limit)", TRIAGE_CELL_INTEGER);
 
     triage_table_begin_row(table);
-    triage_table_add_integer(table, (gint64)collection->attempted);
+    triage_table_add_integer(table, (gint64)counts->attempted);
     for (gsize i = 0; i < G_N_ELEMENTS(outcomes); i++)
-        triage_table_add_integer(table, (gint64)collection->outcomes[outcomes[i].outcome]);
-    triage_table_add_integer(table, (gint64)collection->ambiguous);
-    triage_table_add_integer(table, (gint64)collection->anomalous);
-    triage_table_add_integer(table, (gint64)collection->connections);
-    triage_table_add_integer(table, (gint64)untracked);
+        triage_table_add_integer(table, (gint64)counts->outcomes[outcomes[i].outcome]);
+    triage_table_add_integer(table, (gint64)counts->ambiguous);
+    triage_table_add_integer(table, (gint64)counts->anomalous);
+    triage_table_add_integer(table, (gint64)counts->connections);
+    triage_table_add_integer(table, (gint64)counts->untracked);
 
     triage_table_add_footnote(table, "Attempted = completed + refused + unanswered + incomplete + reset by client.");
     triage_table_add_footnote(table, "With anomalies: connections with any of the anomalies below.  A SYN/ACK");
@@ -429,7 +441,7 @@ static triage_table *connections_table(const rtt_collection *collection, guint64
 }
 
 /* Connections per anomaly (one connection may have several). */
-static triage_table *anomalies_table(const rtt_collection *collection)
+triage_table *triage_rtt_anomalies_table(const triage_rtt_counts *counts)
 {
     /* In bit order of TRIAGE_ANOMALY_*. */
     static const char *const headings[] = {
@@ -444,7 +456,7 @@ static triage_table *anomalies_table(const rtt_collection *collection)
                                 TRIAGE_CELL_INTEGER);
     triage_table_begin_row(table);
     for (guint kind = 0; kind < TRIAGE_ANOMALY_KIND_COUNT; kind++)
-        triage_table_add_integer(table, (gint64)collection->anomaly_kinds[kind]);
+        triage_table_add_integer(table, (gint64)counts->anomaly_kinds[kind]);
     triage_table_add_footnote(table, "A clock running backwards or a simultaneous open keeps the connection out of");
     triage_table_add_footnote(table, "the statistics; a SYN again after the SYN/ACK (the client had not received");
     triage_table_add_footnote(table, "it) keeps synack_ack and the handshake out; the others are informational.");
@@ -464,7 +476,7 @@ static void add_summary_cells(triage_table *table, const triage_duration_summary
     }
 }
 
-static triage_table *statistics_table(rtt_collection *collection)
+triage_table *triage_rtt_statistics_table(const triage_duration_summary *summaries)
 {
     static const char *const columns[][2] = {
         {"min", "Min"}, {"p50", "P50"}, {"p90", "P90"}, {"p99", "P99"}, {"max", "Max"},
@@ -481,7 +493,7 @@ static triage_table *statistics_table(rtt_collection *collection)
 
         triage_table_begin_row(table);
         triage_table_add_string(table, triage_leg_name(leg));
-        add_summary_cells(table, &collection->summaries[leg]);
+        add_summary_cells(table, &summaries[leg]);
     }
     triage_table_add_footnote(table, "handshake:  syn_synack + synack_ack, the path RTT from any capture point.");
     triage_table_add_footnote(table, "syn_synack: last SYN before the first SYN/ACK -> that SYN/ACK (server RTT).");
@@ -497,7 +509,7 @@ static triage_table *statistics_table(rtt_collection *collection)
 /* The times of the statistics in logarithmic buckets (tap/log_sketch.h):
  * the page draws its histograms and CDFs from them, and sketches of several
  * captures add up bucket by bucket. */
-static triage_table *histogram_table(const rtt_collection *collection)
+triage_table *triage_rtt_histogram_table(triage_log_sketch *const *histograms)
 {
     triage_table *table = triage_table_new("histogram", "Handshake time histogram", TRIAGE_SHAPE_LIST);
 
@@ -508,7 +520,7 @@ static triage_table *histogram_table(const rtt_collection *collection)
     triage_table_add_column(table, "count", "Count", TRIAGE_CELL_INTEGER);
     for (gsize i = 0; i < G_N_ELEMENTS(statistics_order); i++) {
         triage_leg leg = statistics_order[i];
-        const triage_log_sketch *sketch = collection->histograms[leg];
+        const triage_log_sketch *sketch = histograms[leg];
         guint bucket_count;
         triage_log_bucket *buckets = triage_log_sketch_buckets(sketch, &bucket_count);
 
@@ -556,12 +568,8 @@ static void add_address_cell(triage_table *table, const triage_address *address)
     triage_table_add_string(table, text);
 }
 
-static triage_table *servers_table(rtt_collection *collection, guint top)
+triage_table *triage_rtt_servers_table_new(const char *title)
 {
-    guint available = collection->server_count;
-    guint shown = shown_rows(available, top);
-    server_summary **servers = collection->ranked_servers;
-    char *title = ranked_title("Servers", top, "by connections");
     triage_table *table = triage_table_new("servers", title, TRIAGE_SHAPE_LIST);
 
     triage_table_add_column(table, "address", "Server", TRIAGE_CELL_STRING);
@@ -573,6 +581,16 @@ static triage_table *servers_table(rtt_collection *collection, guint top)
     triage_table_add_column(table, "p50", "P50", TRIAGE_CELL_DURATION);
     triage_table_add_column(table, "p90", "P90", TRIAGE_CELL_DURATION);
     triage_table_add_column(table, "max", "Max", TRIAGE_CELL_DURATION);
+    return table;
+}
+
+static triage_table *servers_table(rtt_collection *collection, guint top)
+{
+    guint available = collection->server_count;
+    guint shown = shown_rows(available, top);
+    server_summary **servers = collection->ranked_servers;
+    char *title = ranked_title("Servers", top, "by connections");
+    triage_table *table = triage_rtt_servers_table_new(title);
 
     for (guint i = 0; i < shown; i++) {
         server_summary *server = servers[i];
@@ -710,11 +728,12 @@ triage_report *triage_rtt_report_build(const triage_report_source *source, const
     g_array_free(times, TRUE);
 
     triage_report_set_capture(report, source->packets, source->first_time, source->last_time);
-    triage_report_add_table(report,
-                            connections_table(&collection, triage_handshake_engine_untracked_connections(engine)));
-    triage_report_add_table(report, anomalies_table(&collection));
-    triage_report_add_table(report, statistics_table(&collection));
-    triage_report_add_table(report, histogram_table(&collection));
+    triage_rtt_counts counts;
+    counts_of(&collection, triage_handshake_engine_untracked_connections(engine), &counts);
+    triage_report_add_table(report, triage_rtt_connections_table(&counts));
+    triage_report_add_table(report, triage_rtt_anomalies_table(&counts));
+    triage_report_add_table(report, triage_rtt_statistics_table(collection.summaries));
+    triage_report_add_table(report, triage_rtt_histogram_table(collection.histograms));
     triage_report_add_table(report, capture_point_table(&collection));
     triage_report_add_table(report, servers_table(&collection, servers_top));
 

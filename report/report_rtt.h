@@ -24,6 +24,8 @@
 
 #include "report.h"
 #include "report_source.h"
+#include "log_sketch.h"
+#include "percentile.h"
 
 /* The report of the selected connections: each handshake attempt counts
  * when its connection is selected.  The connection table gives the
@@ -31,5 +33,26 @@
  * it does not hold (over its bound) shows no address and stays out of the
  * per-server table.  options->top bounds the ranked lists (0 = no bound). */
 triage_report *triage_rtt_report_build(const triage_report_source *source, const triage_report_options *options);
+
+/* The counts behind the connections and anomalies tables. */
+typedef struct triage_rtt_counts {
+    guint64 connections;
+    guint64 attempted;
+    guint64 ambiguous;
+    guint64 anomalous;
+    guint64 untracked;
+    guint64 outcomes[TRIAGE_OUTCOME_COUNT];
+    guint64 anomaly_kinds[TRIAGE_ANOMALY_KIND_COUNT]; /* by bit position */
+} triage_rtt_counts;
+
+/* The report's tables from plain data, so that a fleet report
+ * (summary/summary_report.c) shows the same tables with the same columns.
+ * summaries and histograms are indexed by triage_leg. */
+triage_table *triage_rtt_connections_table(const triage_rtt_counts *counts);
+triage_table *triage_rtt_anomalies_table(const triage_rtt_counts *counts);
+triage_table *triage_rtt_statistics_table(const triage_duration_summary *summaries);
+triage_table *triage_rtt_histogram_table(triage_log_sketch *const *histograms);
+/* The per-server table's columns up to its times; rows added by the caller. */
+triage_table *triage_rtt_servers_table_new(const char *title);
 
 #endif

@@ -76,6 +76,41 @@ void triage_log_sketch_add(triage_log_sketch *sketch, gint64 nanoseconds)
         add_to_bucket(sketch, triage_log_sketch_index(nanoseconds), 1);
 }
 
+gboolean triage_log_sketch_remove(triage_log_sketch *sketch, gint64 nanoseconds)
+{
+    g_return_val_if_fail(sketch != NULL, FALSE);
+    if (nanoseconds <= 0) {
+        if (sketch->zero == 0)
+            return FALSE;
+        sketch->zero--;
+    } else {
+        gint32 index = triage_log_sketch_index(nanoseconds);
+        guint64 *slot = g_hash_table_lookup(sketch->buckets, GINT_TO_POINTER(index));
+        if (slot == NULL)
+            return FALSE;
+        if (--*slot == 0)
+            g_hash_table_remove(sketch->buckets, GINT_TO_POINTER(index));
+    }
+    sketch->total--;
+    return TRUE;
+}
+
+void triage_log_sketch_add_bucket(triage_log_sketch *sketch, gint32 index, guint64 count)
+{
+    g_return_if_fail(sketch != NULL);
+    if (count == 0)
+        return;
+    add_to_bucket(sketch, index, count);
+    sketch->total += count;
+}
+
+void triage_log_sketch_add_zero(triage_log_sketch *sketch, guint64 count)
+{
+    g_return_if_fail(sketch != NULL);
+    sketch->zero += count;
+    sketch->total += count;
+}
+
 void triage_log_sketch_merge(triage_log_sketch *target, const triage_log_sketch *source)
 {
     GHashTableIter iter;

@@ -40,6 +40,14 @@ void triage_log_sketch_free(triage_log_sketch *sketch);
 void triage_log_sketch_add(triage_log_sketch *sketch, gint64 nanoseconds);
 /* Adds every count of source into target (source unchanged). */
 void triage_log_sketch_merge(triage_log_sketch *target, const triage_log_sketch *source);
+/* Takes one duration added before back out (a connection two captures of a
+ * fleet both saw); FALSE when its bucket is empty.  An emptied bucket goes,
+ * so the sketch equals one that never had the duration. */
+gboolean triage_log_sketch_remove(triage_log_sketch *sketch, gint64 nanoseconds);
+/* Adds count durations to one bucket, or to the zero bucket (a sketch read
+ * back from its buckets). */
+void triage_log_sketch_add_bucket(triage_log_sketch *sketch, gint32 index, guint64 count);
+void triage_log_sketch_add_zero(triage_log_sketch *sketch, guint64 count);
 
 guint64 triage_log_sketch_count(const triage_log_sketch *sketch);
 guint64 triage_log_sketch_zero_count(const triage_log_sketch *sketch);

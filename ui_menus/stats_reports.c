@@ -11,12 +11,15 @@
 #include <epan/addr_resolv.h>
 #include <epan/ipproto.h>
 #include <epan/maxmind_db.h>
+#include <epan/plugin_if.h>
 
 #include "triage_plugin.h"
 #include "report_builders.h"
 #include "report_rtt.h"
 #include "report_policy.h"
 #include "report_dests.h"
+#include "summary_json.h"
+#include "summary_of_session.h"
 
 void triage_selection_init(triage_selection *selection, gboolean filtering)
 {
@@ -194,12 +197,83 @@ triage_report *triage_build_report(guint report, const triage_report_options *op
     }
 }
 
+/* The capture's file name without folder and capture suffixes: the open
+ * file in the GUI; in tshark, the -r argument (tshark tells a plugin no
+ * file name, so its command line is read).  NULL for standard input or
+ * when it cannot be told.  g_free it. */
+static char *capture_file_stem(void)
+{
+    static const char *const suffixes[] = {".gz", ".zst", ".lz4", ".pcapng", ".pcap", ".cap", ".ntar", ".erf"};
+    ws_info_t *info = NULL;
+    char *path = NULL, *contents = NULL, *stem;
+    gsize length = 0;
+
+    plugin_if_get_ws_info(&info);
+    if (info != NULL && info->ws_info_supported && info->cf_state != FILE_CLOSED && info->cf_filename != NULL)
+        path = g_strdup(info->cf_filename);
+    if (path == NULL && g_file_get_contents("/proc/self/cmdline", &contents, &length, NULL)) {
+        for (gsize at = 0; at < length; at += strlen(contents + at) + 1) {
+            const char *argument = contents + at;
+            gsize next = at + strlen(argument) + 1;
+            if ((strcmp(argument, "-r") == 0 || strcmp(argument, "--read-file") == 0) && next < length)
+                path = g_strdup(contents + next);
+            else if (g_str_has_prefix(argument, "-r") && argument[2] != '\0' && argument[1] != '-')
+                path = g_strdup(argument + 2);
+            else if (g_str_has_prefix(argument, "--read-file="))
+                path = g_strdup(argument + strlen("--read-file="));
+        }
+        g_free(contents);
+    }
+    if (path == NULL || strcmp(path, "-") == 0 || *path == '\0') {
+        g_free(path);
+        return NULL;
+    }
+    stem = g_path_get_basename(path);
+    g_free(path);
+    for (gboolean again = TRUE; again;) {
+        again = FALSE;
+        for (gsize i = 0; i < G_N_ELEMENTS(suffixes); i++) {
+            gsize stem_length = strlen(stem), suffix_length = strlen(suffixes[i]);
+            if (stem_length > suffix_length && g_ascii_strcasecmp(stem + stem_length - suffix_length, suffixes[i]) == 0) {
+                stem[stem_length - suffix_length] = '\0';
+                again = TRUE;
+            }
+        }
+    }
+    return stem;
+}
+
+/* The mergeable summary (summary/summary.h) of the open capture as JSON
+ * text, for the document's "summary" member; NULL between captures. */
+static char *summary_json(const triage_report_options *options, const char *capture_name)
+{
+    const triage_session *session = triage_glue_session();
+    triage_report_source source;
+    triage_summary *summary;
+    char *stem = NULL;
+    GString *text;
+    guint slowest = options->top == 0 ? 1000 : MAX(options->top, TRIAGE_SUMMARY_SLOWEST_DEFAULT);
+
+    if (session == NULL)
+        return NULL;
+    if (capture_name == NULL)
+        capture_name = stem = capture_file_stem();
+    triage_report_source_of_session(session, &source);
+    summary = triage_summary_of_session(&source, options, capture_name != NULL ? capture_name : "capture", slowest);
+    text = g_string_new(NULL);
+    triage_summary_append_json(text, summary);
+    triage_summary_free(summary);
+    g_free(stem);
+    return g_string_free(text, FALSE);
+}
+
 void triage_write_reports(GString *out, guint reports, triage_format format, const triage_report_options *options,
                           const char *capture_name)
 {
     static const guint order[] = {TRIAGE_REPORT_RTT, TRIAGE_REPORT_POLICY, TRIAGE_REPORT_DESTS};
     triage_report *built[G_N_ELEMENTS(order)] = {NULL};
     guint count = 0;
+    char *summary;
 
     for (guint i = 0; i < G_N_ELEMENTS(order); i++) {
         triage_report *report = (reports & order[i]) ? triage_build_report(order[i], options) : NULL;
@@ -209,7 +283,9 @@ void triage_write_reports(GString *out, guint reports, triage_format format, con
         triage_report_set_capture_name(report, capture_name);
         built[count++] = report;
     }
-    triage_reports_write(out, format, built, count, TRIAGE_VERSION);
+    summary = format == TRIAGE_FORMAT_JSON && count > 0 ? summary_json(options, capture_name) : NULL;
+    triage_reports_write_with_summary(out, format, built, count, TRIAGE_VERSION, summary);
+    g_free(summary);
     for (guint i = 0; i < count; i++)
         triage_report_free(built[i]);
 }

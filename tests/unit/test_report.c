@@ -340,7 +340,7 @@ static const char json_check[] =
     "import json, sys\n"
     "doc = json.load(open(sys.argv[1], encoding='utf-8'))\n"
     "assert list(doc)[:4] == ['schema', 'tool', 'version', 'reports'], list(doc)\n"
-    "assert doc['schema'] == 1 and doc['tool'] == 'capture-triage'\n"
+    "assert doc['schema'] == 2 and doc['tool'] == 'capture-triage'\n"
     "for report in doc['reports']:\n"
     "    assert list(report)[:3] == ['report', 'filter', 'capture'], list(report)\n"
     "    assert list(report['capture']) == ['name', 'packets', 'first', 'last'], list(report['capture'])\n";
