@@ -5,6 +5,7 @@ import json
 import os
 import shutil
 import shlex
+import subprocess
 import sys
 import tempfile
 
@@ -18,8 +19,10 @@ from .worker import write_job
 
 DESCRIPTION = """\
 Runs the Capture Triage on every capture given (files, folders, and storage
-URLs read from --urls), one tshark per capture, and keeps each capture's JSON
-report in OUT/captures/NAME.json, with OUT/status.tsv saying how each went.
+URLs read from --urls), one tshark per capture, keeps each capture's JSON
+report in OUT/captures/NAME.json, with OUT/status.tsv saying how each went,
+and merges them (triage-merge) into one fleet report: OUT/fleet.txt,
+fleet.csv, fleet.json and the page fleet.html.
 URLs never go on the command line: a SAS token there is visible in ps and
 shell histories.  Exit status: 0 all captures triaged, 2 some failed (the
 others are complete), 1 nothing could be run."""
@@ -45,6 +48,9 @@ def parse_arguments(argv):
     parser.add_argument("--filter", default="", help="the connection filter of -z triage")
     parser.add_argument("-o", dest="preferences", action="append", default=[], metavar="PREF:VALUE",
                         help="a tshark preference, e.g. triage.policy_file:/etc/policy.csv")
+    parser.add_argument("--merge", default=None, metavar="CMD",
+                        help="the triage-merge command (default: triage-merge on PATH, else the build folder's)")
+    parser.add_argument("--top", type=int, default=10, help="rows of the fleet report's ranked tables (0: all)")
     parser.add_argument("--list-page-size", type=int, default=5000, help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
     if not options.captures and not options.urls:
@@ -53,6 +59,8 @@ def parse_arguments(argv):
         parser.error(f"--jobs {options.jobs}: give 1 to 1024")
     if not 1 <= options.list_page_size <= 5000:
         parser.error("--list-page-size: give 1 to 5000")
+    if options.top < 0:
+        parser.error(f"--top {options.top}: give 0 (all) or more")
     if options.engine == "dask" and not options.scheduler:
         parser.error("--engine dask needs --scheduler ADDRESS")
     return options
@@ -91,6 +99,35 @@ def write_status(out, captures, results):
             row = [capture.name, capture.display, result["status"], "yes" if result.get("cached") else "no",
                    f"{result.get('seconds', 0.0):.3f}", result.get("error", "")]
             handle.write("\t".join(redact(str(cell)).replace("\t", " ").replace("\n", " ") for cell in row) + "\n")
+
+
+def merge_command(option):
+    """triage-merge: as given, on PATH, or beside this folder's build."""
+    if option:
+        return shlex.split(option)
+    found = shutil.which("triage-merge")
+    if found:
+        return [found]
+    here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
+    built = os.path.join(here, "build", "triage-merge")
+    if os.access(built, os.X_OK):
+        return [built]
+    raise FileNotFoundError("triage-merge not found: install it (./setup.sh) or give --merge CMD")
+
+
+def merge_fleet(command, out, documents, top):
+    """The fleet report in every format; the merge's complaints, if any."""
+    problems = []
+    listing = "\n".join(documents) + "\n"
+    for extension, fmt in (("txt", "text"), ("csv", "csv"), ("json", "json"), ("html", "html")):
+        target = os.path.join(out, "fleet." + extension)
+        finished = subprocess.run(command + ["--format", fmt, "--top", str(top), "--output", target, "--from", "-"],
+                                  input=listing, capture_output=True, text=True)
+        if finished.returncode != 0:
+            problems.append(finished.stderr.strip() or f"triage-merge exited with {finished.returncode}")
+            if finished.returncode == 1 and os.path.exists(target):
+                os.remove(target)
+    return problems
 
 
 def main(argv=None):
@@ -156,4 +193,23 @@ def main(argv=None):
     for index in failed:
         print(f"triage-fleet: {captures[index].name} ({captures[index].display}): {results[index]['error']}",
               file=sys.stderr)
+    documents = [os.path.join(out, "captures", captures[index].name + ".json")
+                 for index in range(len(captures)) if results[index]["status"] == "ok"]
+    for stale in ("txt", "csv", "json", "html"):
+        if os.path.exists(os.path.join(out, "fleet." + stale)):
+            os.remove(os.path.join(out, "fleet." + stale))
+    if not documents:
+        print("triage-fleet: no capture was triaged: no fleet report", file=sys.stderr)
+        return 1
+    try:
+        problems = merge_fleet(merge_command(options.merge), out, documents, options.top)
+    except OSError as error:
+        print(f"triage-fleet: {redact(str(error))}", file=sys.stderr)
+        return 1
+    for problem in dict.fromkeys(problems):
+        print(f"triage-fleet: {redact(problem)}", file=sys.stderr)
+    if problems:
+        return 2
+    print(f"triage-fleet: fleet report of {len(documents)} captures in {os.path.join(out, 'fleet.txt')} "
+          f"(.csv, .json, .html)", file=sys.stderr)
     return 2 if failed else 0

@@ -17,6 +17,40 @@ import harness  # noqa: E402
 
 FLEET = os.path.join(harness.SOURCE_DIR, "fleet", "triage-fleet")
 FLEET_PACKAGE = os.path.join(harness.SOURCE_DIR, "fleet")
+# The built merge command and capture generator (ctest passes both).
+MERGE = os.environ.get("TRIAGE_MERGE", "")
+CAPGEN = os.environ.get("TRIAGE_CAPGEN", "")
+FLEET_SEEDS = range(1, 21)
+
+
+def generate_fleet(folder, seeds=FLEET_SEEDS):
+    """One generated capture per seed (the "mixed" scenario: every outcome,
+    several servers, IPv4 and IPv6, DNS), each with its truth files
+    (NAME.tsv, NAME.flows.tsv), as instance-SEED.pcap in FOLDER."""
+    if not CAPGEN:
+        raise RuntimeError("TRIAGE_CAPGEN must name the built triage-capgen")
+    os.makedirs(folder, exist_ok=True)
+    os.chmod(folder, 0o755)
+    paths = []
+    for seed in seeds:
+        path = os.path.join(folder, f"instance-{seed:02d}.pcap")
+        subprocess.run([CAPGEN, "mixed", "--seed", str(seed), "--truth", path[:-5] + ".tsv", path], check=True,
+                       stdout=subprocess.DEVNULL)
+        for name in (path, path[:-5] + ".tsv", path[:-5] + ".flows.tsv"):
+            os.chmod(name, 0o644)
+        paths.append(path)
+    return paths
+
+
+def merge(arguments, stdin_text=None):
+    if not MERGE:
+        raise RuntimeError("TRIAGE_MERGE must name the built triage-merge")
+    return subprocess.run([MERGE] + list(arguments), input=stdin_text, capture_output=True, text=True, timeout=300)
+
+
+def fleet_report(out, extension="json"):
+    with open(os.path.join(out, "fleet." + extension), encoding="utf-8") as handle:
+        return handle.read()
 
 
 def tshark_wrapper(sandbox, delay=0.0):
@@ -72,7 +106,8 @@ def stop(process):
 
 
 def run_fleet(arguments, stdin_text=None, timeout=900):
-    return subprocess.run([FLEET] + list(arguments), input=stdin_text, capture_output=True, text=True,
+    merge_option = ["--merge", MERGE] if MERGE else []
+    return subprocess.run([FLEET] + merge_option + list(arguments), input=stdin_text, capture_output=True, text=True,
                           timeout=timeout)
 
 
