@@ -200,7 +200,7 @@ def main(argv=None):
             os.remove(os.path.join(out, "fleet." + stale))
     if not documents:
         print("triage-fleet: no capture was triaged: no fleet report", file=sys.stderr)
-        return 1
+        return 2
     try:
         problems = merge_fleet(merge_command(options.merge), out, documents, options.top)
     except OSError as error:

@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """triage-fleet on a real Dask cluster: a scheduler and two workers started
-as their own processes on loopback.  The per-capture reports equal the
-serial loop's, and a worker killed in the middle of the run loses nothing:
-the scheduler gives its tasks to the other worker."""
+as their own processes on loopback, over the twenty generated captures of
+the fleet tests.  The per-capture reports equal tshark's own, the fleet
+report equals GNU parallel's and the serial loop's byte for byte, and a
+worker killed in the middle of the run loses nothing: the scheduler gives
+its tasks to the other worker."""
 import os
 import shutil
 import signal
@@ -11,10 +13,8 @@ import tempfile
 import time
 import unittest
 
-from fleet_support import (FLEET, FLEET_PACKAGE, free_port, harness, reports, run_fleet, start, status, stop,
-                           tshark_wrapper, wait_for_port)
-
-SAMPLES = ["clean", "refused", "unanswered", "ipv6", "udp_flows", "mixed", "vlan", "port_reuse"]
+from fleet_support import (FLEET, FLEET_PACKAGE, MERGE, fleet_report, free_port, generate_fleet, harness, reports,
+                           run_fleet, start, status, stop, tshark_wrapper, wait_for_port)
 
 
 class FleetOnDask(harness.SandboxTestCase):
@@ -24,19 +24,21 @@ class FleetOnDask(harness.SandboxTestCase):
             raise RuntimeError("dask-scheduler is missing (Debian: python3-distributed)")
         super().setUpClass()
         cls.folder = os.path.join(cls.sandbox.inputs, "vmss")
-        os.makedirs(cls.folder)
-        generated = os.path.join(harness.SOURCE_DIR, "samples", "generated")
-        for name in SAMPLES:
-            target = os.path.join(cls.folder, f"instance-{name}.pcap")
-            shutil.copy(os.path.join(generated, name + ".pcap"), target)
-            os.chmod(target, 0o644)
-        os.chmod(cls.folder, 0o755)
+        cls.captures = generate_fleet(cls.folder)
+        cls.names = [os.path.basename(path)[:-len(".pcap")] for path in cls.captures]
         cls.tshark = tshark_wrapper(cls.sandbox)
-        cls.slow_tshark = tshark_wrapper(cls.sandbox, delay=1.5)
+        cls.slow_tshark = tshark_wrapper(cls.sandbox, delay=1.0)
         # Each report names its capture as the fleet does.
-        cls.expected = {f"instance-{name}": cls.sandbox.json_report(os.path.join(cls.folder, f"instance-{name}.pcap"),
-                                                                    f"triage,name=instance-{name}")
-                        for name in SAMPLES}
+        cls.expected = {name: cls.sandbox.json_report(path, f"triage,name={name}")
+                        for name, path in zip(cls.names, cls.captures)}
+        # The fleet report of the same captures, on this machine, both ways.
+        cls.local_reports = {}
+        for engine in ("serial", "parallel"):
+            out = os.path.join(cls.sandbox.root, f"out-{engine}")
+            result = run_fleet([cls.folder, "--out", out, "--tshark", cls.tshark, "--no-cache", "--engine", engine])
+            if result.returncode != 0:
+                raise AssertionError(result.stderr)
+            cls.local_reports[engine] = fleet_report(out)
 
     def setUp(self):
         self.logs = tempfile.mkdtemp(prefix="dask-logs-")
@@ -71,17 +73,20 @@ class FleetOnDask(harness.SandboxTestCase):
                             "--engine", "dask", "--scheduler", self.address])
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(reports(out), self.expected)
-        self.assertIn(f"{len(SAMPLES)}/{len(SAMPLES)} done, 0 failed", result.stderr)
+        self.assertIn(f"{len(self.names)}/{len(self.names)} done, 0 failed", result.stderr)
+        self.assertEqual(self.local_reports["serial"], self.local_reports["parallel"])
+        self.assertEqual(fleet_report(out), self.local_reports["serial"])
+        self.assertIn('"capture_names": "instance-01,', fleet_report(out))
 
     def test_killed_worker_loses_nothing(self):
         out = os.path.join(self.sandbox.root, "out-kill")
         log_path = os.path.join(self.logs, "fleet.log")
         with open(log_path, "w") as log:
-            fleet = subprocess.Popen([FLEET, self.folder, "--out", out, "--tshark", self.slow_tshark, "--no-cache",
-                                      "--engine", "dask", "--scheduler", self.address],
+            fleet = subprocess.Popen([FLEET, "--merge", MERGE, self.folder, "--out", out, "--tshark", self.slow_tshark,
+                                  "--no-cache", "--engine", "dask", "--scheduler", self.address],
                                      stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        # Each capture takes over 1.5 s: after 2.5 s both workers are busy
-        # and about two captures are done.
+        # Each capture takes over 1 s: after 2.5 s both workers are busy
+        # and a few captures are done.
         time.sleep(2.5)
         self.assertIsNone(fleet.poll(), "the run ended before a worker could be killed")
         os.killpg(self.workers[0].pid, signal.SIGKILL)
@@ -91,6 +96,7 @@ class FleetOnDask(harness.SandboxTestCase):
             self.assertEqual(code, 0, log.read())
         self.assertEqual(reports(out), self.expected)
         self.assertTrue(all(row["status"] == "ok" for row in status(out).values()))
+        self.assertEqual(fleet_report(out), self.local_reports["serial"])
 
 
 if __name__ == "__main__":

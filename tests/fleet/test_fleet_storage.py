@@ -12,6 +12,7 @@ Azurite is pinned in package.json to 3.35.0: its newer releases require
 Node.js 22, and Debian 12 ships Node.js 18 (this machine's Node.js 20 too
 is older than 22)."""
 import glob
+import json
 import http.server
 import os
 import shutil
@@ -19,7 +20,7 @@ import subprocess
 import threading
 import unittest
 
-from fleet_support import HERE, free_port, harness, reports, run_fleet, start, status, stop, tshark_wrapper, \
+from fleet_support import HERE, fleet_report, free_port, harness, reports, run_fleet, start, status, stop, tshark_wrapper, \
     wait_for_port
 
 ACCOUNT = "devstoreaccount1"
@@ -146,6 +147,12 @@ class FleetFromStorage(harness.SandboxTestCase):
         self.assertEqual(rows["vmss__instance_9__capture"]["status"], "failed")
         self.assertIn("cut short", rows["vmss__instance_9__capture"]["error"])
         self.assertTrue(rows["vmss__instance_0__capture"]["source"].startswith(self.endpoint + "/captures/vmss/"))
+        # one fleet report of the captures that could be read, in every format
+        fleet = json.loads(fleet_report(out))
+        per_capture = next(r for r in fleet["reports"] if r["report"] == "captures")["captures"]
+        self.assertEqual([row["capture"] for row in per_capture], sorted(self.expected))
+        for extension in ("txt", "csv", "html"):
+            self.assertIn("vmss__instance_0__capture", fleet_report(out, extension))
 
     def test_expired_container_sas(self):
         url = f"{self.endpoint}/captures?{self.container_sas(PAST)}"
