@@ -106,6 +106,14 @@ void triage_distinct_add(triage_distinct *set, const triage_address *address)
         sketch_add(set->registers, address);
         return;
     }
+    /* sets are written in order, so reading one back appends */
+    if (set->addresses->len == 0
+        || compare_addresses(&g_array_index(set->addresses, triage_address, set->addresses->len - 1), address) < 0) {
+        g_array_append_val(set->addresses, *address);
+        if (set->addresses->len > TRIAGE_DISTINCT_EXACT_LIMIT)
+            become_sketch(set);
+        return;
+    }
     position = position_of(set->addresses, address, &found);
     if (found)
         return;

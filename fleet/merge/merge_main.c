@@ -153,35 +153,117 @@ static gboolean parse_reports(const char *text, gboolean *wanted)
     return ok;
 }
 
-/* Merges one document into fleet; FALSE (named on standard error) when it
- * cannot be read or names a capture already merged. */
-static gboolean merge_document(triage_summary *fleet, const char *path)
+/* Documents are read and parsed by worker threads, one document a task,
+ * and merged by the main thread in path order, at most WINDOW ahead of the
+ * merge: the cores share the parsing (most of the work) while memory holds
+ * a few documents' summaries, not a thousand. */
+#define WINDOW_PER_THREAD 4
+
+typedef struct loading {
+    GMutex lock;
+    GCond changed;
+    const char *const *paths;
+    triage_summary **summaries; /* per path, once read (NULL: failed) */
+    char **errors;              /* per path, when it failed */
+    gboolean *ready;
+    guint merged;               /* paths merged and freed so far */
+    guint window;
+} loading;
+
+typedef struct load_task {
+    loading *state;
+    guint index;
+} load_task;
+
+static void load_document(gpointer data, gpointer user_data G_GNUC_UNUSED)
 {
+    load_task *task = data;
+    loading *state = task->state;
+    const char *path = state->paths[task->index];
     char *contents = NULL, *error = NULL;
     gsize length = 0;
     GError *read_error = NULL;
-    triage_summary *summary;
-    gboolean ok;
+    triage_summary *summary = NULL;
+
+    g_mutex_lock(&state->lock);
+    while (task->index >= state->merged + state->window)
+        g_cond_wait(&state->changed, &state->lock);
+    g_mutex_unlock(&state->lock);
 
     if (!g_file_get_contents(path, &contents, &length, &read_error)) {
-        fprintf(stderr, "triage-merge: %s: %s (left out)\n", path, read_error->message);
+        error = g_strdup(read_error->message);
         g_error_free(read_error);
-        return FALSE;
+    } else {
+        summary = triage_summary_read_document(contents, length, &error);
+        g_free(contents);
     }
-    summary = triage_summary_read_document(contents, length, &error);
-    g_free(contents);
-    if (summary == NULL) {
-        fprintf(stderr, "triage-merge: %s: %s (left out)\n", path, error);
+    g_mutex_lock(&state->lock);
+    state->summaries[task->index] = summary;
+    state->errors[task->index] = error;
+    state->ready[task->index] = TRUE;
+    g_cond_broadcast(&state->changed);
+    g_mutex_unlock(&state->lock);
+    g_free(task);
+}
+
+/* Reads and merges every path into fleet; *left_out counts the documents
+ * named on standard error instead. */
+static guint merge_documents(triage_summary *fleet, GPtrArray *paths, guint *left_out)
+{
+    loading state = {0};
+    guint threads = MAX(1u, MIN((guint)g_get_num_processors(), 8u));
+    GThreadPool *pool;
+    guint merged = 0;
+
+    g_mutex_init(&state.lock);
+    g_cond_init(&state.changed);
+    state.paths = (const char *const *)paths->pdata;
+    state.summaries = g_new0(triage_summary *, paths->len);
+    state.errors = g_new0(char *, paths->len);
+    state.ready = g_new0(gboolean, paths->len);
+    state.window = threads * WINDOW_PER_THREAD;
+    pool = g_thread_pool_new(load_document, NULL, (gint)threads, FALSE, NULL);
+    for (guint i = 0; i < paths->len; i++) {
+        load_task *task = g_new(load_task, 1);
+        task->state = &state;
+        task->index = i;
+        g_thread_pool_push(pool, task, NULL);
+    }
+    for (guint i = 0; i < paths->len; i++) {
+        const char *path = g_ptr_array_index(paths, i);
+        char *error = NULL;
+        triage_summary *summary;
+
+        g_mutex_lock(&state.lock);
+        while (!state.ready[i])
+            g_cond_wait(&state.changed, &state.lock);
+        summary = state.summaries[i];
+        error = state.errors[i];
+        g_mutex_unlock(&state.lock);
+
+        if (summary == NULL) {
+            fprintf(stderr, "triage-merge: %s: %s (left out)\n", path, error);
+            (*left_out)++;
+        } else if (!triage_summary_merge(fleet, summary, &error)) {
+            fprintf(stderr, "triage-merge: %s: %s (left out)\n", path, error);
+            (*left_out)++;
+        } else {
+            merged++;
+        }
         g_free(error);
-        return FALSE;
+        triage_summary_free(summary);
+        g_mutex_lock(&state.lock);
+        state.merged = i + 1;
+        g_cond_broadcast(&state.changed);
+        g_mutex_unlock(&state.lock);
     }
-    ok = triage_summary_merge(fleet, summary, &error);
-    if (!ok) {
-        fprintf(stderr, "triage-merge: %s: %s (left out)\n", path, error);
-        g_free(error);
-    }
-    triage_summary_free(summary);
-    return ok;
+    g_thread_pool_free(pool, FALSE, TRUE);
+    g_free(state.summaries);
+    g_free(state.errors);
+    g_free(state.ready);
+    g_mutex_clear(&state.lock);
+    g_cond_clear(&state.changed);
+    return merged;
 }
 
 static gboolean write_output(const char *path, const GString *text)
@@ -268,12 +350,7 @@ int main(int argc, char **argv)
     g_ptr_array_sort(paths, compare_paths);
 
     fleet = triage_summary_new();
-    for (guint i = 0; i < paths->len; i++) {
-        if (merge_document(fleet, g_ptr_array_index(paths, i)))
-            merged++;
-        else
-            left_out++;
-    }
+    merged = merge_documents(fleet, paths, &left_out);
     if (merged == 0) {
         fprintf(stderr, "triage-merge: nothing to merge\n");
         return 1;

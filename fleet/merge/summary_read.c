@@ -6,83 +6,105 @@
  * Input comes from files a fleet run wrote, or from anyone: every member is
  * checked for its type and range, and the first thing wrong is named with
  * its place ("servers[3].handshake.buckets[0]: not an integer"), never
- * guessed around.  JSON parsing is json-glib's.
+ * guessed around.  The JSON itself is read by json_tree.c.
  */
 #include "summary_read.h"
 
 #include <string.h>
 
-#include <json-glib/json-glib.h>
+#include "json_tree.h"
 
 #include "connection_table.h"
 
+/* Where the reader is, as a stack of member names and array positions:
+ * spelled out ("servers[3].port") only when something is wrong there. */
+typedef struct place {
+    const char *name; /* NULL: an array position */
+    guint index;
+} place;
+
 typedef struct reader {
-    GString *where; /* the member being read, for messages */
-    char *error;    /* the first problem; NULL while none */
+    place places[48];
+    guint depth;
+    char *error; /* the first problem; NULL while none */
 } reader;
 
 static gboolean fail(reader *r, const char *what)
 {
-    if (r->error == NULL)
-        r->error = g_strdup_printf("%s: %s", r->where->len > 0 ? r->where->str : "summary", what);
+    if (r->error == NULL) {
+        GString *where = g_string_new("summary");
+        for (guint i = 0; i < r->depth && i < G_N_ELEMENTS(r->places); i++) {
+            if (r->places[i].name != NULL)
+                g_string_append_printf(where, ".%s", r->places[i].name);
+            else
+                g_string_append_printf(where, "[%u]", r->places[i].index);
+        }
+        r->error = g_strdup_printf("%s: %s", where->str, what);
+        g_string_free(where, TRUE);
+    }
     return FALSE;
 }
 
-/* where: push ".name" or "[i]", pop back to a saved length */
-static gsize enter(reader *r, const char *format, ...) G_GNUC_PRINTF(2, 3);
-static gsize enter(reader *r, const char *format, ...)
+static guint enter_member(reader *r, const char *name)
 {
-    gsize saved = r->where->len;
-    va_list args;
-
-    va_start(args, format);
-    g_string_append_vprintf(r->where, format, args);
-    va_end(args);
+    guint saved = r->depth;
+    if (r->depth < G_N_ELEMENTS(r->places))
+        r->places[r->depth] = (place){name, 0};
+    r->depth++;
     return saved;
 }
 
-static void leave(reader *r, gsize saved)
+static guint enter_item(reader *r, guint index)
 {
-    g_string_truncate(r->where, saved);
+    guint saved = r->depth;
+    if (r->depth < G_N_ELEMENTS(r->places))
+        r->places[r->depth] = (place){NULL, index};
+    r->depth++;
+    return saved;
 }
 
-static JsonNode *member(reader *r, JsonObject *object, const char *name)
+static void leave(reader *r, guint saved)
 {
-    JsonNode *node = json_object_get_member(object, name);
+    r->depth = saved;
+}
+
+static const json_node *member(reader *r, const json_node *object, const char *name)
+{
+    const json_node *node = json_tree_member(object, name);
     if (node == NULL) {
-        gsize saved = enter(r, ".%s", name);
+        guint saved = enter_member(r, name);
         fail(r, "missing");
         leave(r, saved);
     }
     return node;
 }
 
-static gboolean node_integer(reader *r, JsonNode *node, gint64 minimum, gint64 maximum, gint64 *out)
+static gboolean node_integer(reader *r, const json_node *node, gint64 minimum, gint64 maximum, gint64 *out)
 {
-    if (node == NULL || !JSON_NODE_HOLDS_VALUE(node) || json_node_get_value_type(node) != G_TYPE_INT64)
+    if (node == NULL || node->type != JSON_TREE_INTEGER)
         return fail(r, "not an integer");
-    *out = json_node_get_int(node);
+    *out = node->integer;
     if (*out < minimum || *out > maximum)
         return fail(r, "out of range");
     return TRUE;
 }
 
-static gboolean get_integer(reader *r, JsonObject *object, const char *name, gint64 minimum, gint64 maximum,
+static gboolean get_integer(reader *r, const json_node *object, const char *name, gint64 minimum, gint64 maximum,
                             gint64 *out)
 {
-    JsonNode *node = member(r, object, name);
-    gsize saved;
+    const json_node *node = member(r, object, name);
+    guint saved;
     gboolean ok;
 
     if (node == NULL)
         return FALSE;
-    saved = enter(r, ".%s", name);
+    saved = enter_member(r, name);
     ok = node_integer(r, node, minimum, maximum, out);
     leave(r, saved);
     return ok;
 }
 
-static gboolean get_count(reader *r, JsonObject *object, const char *name, guint64 *out)
+static gboolean get_count(reader *r, const json_node *object, const char *name, guint64 *out)
 {
     gint64 value;
     if (!get_integer(r, object, name, 0, G_MAXINT64, &value))
@@ -91,7 +113,7 @@ static gboolean get_count(reader *r, JsonObject *object, const char *name, guint
     return TRUE;
 }
 
-static gboolean get_time(reader *r, JsonObject *object, const char *name, triage_time *out)
+static gboolean get_time(reader *r, const json_node *object, const char *name, triage_time *out)
 {
     gint64 value;
     if (!get_integer(r, object, name, G_MININT64, G_MAXINT64, &value))
@@ -100,144 +122,144 @@ static gboolean get_time(reader *r, JsonObject *object, const char *name, triage
     return TRUE;
 }
 
-static gboolean get_boolean(reader *r, JsonObject *object, const char *name, gboolean *out)
+static gboolean get_boolean(reader *r, const json_node *object, const char *name, gboolean *out)
 {
-    JsonNode *node = member(r, object, name);
-    gsize saved;
+    const json_node *node = member(r, object, name);
+    guint saved;
 
     if (node == NULL)
         return FALSE;
-    saved = enter(r, ".%s", name);
-    if (!JSON_NODE_HOLDS_VALUE(node) || json_node_get_value_type(node) != G_TYPE_BOOLEAN) {
+    saved = enter_member(r, name);
+    if (node->type != JSON_TREE_TRUE && node->type != JSON_TREE_FALSE) {
         fail(r, "not true or false");
         leave(r, saved);
         return FALSE;
     }
-    *out = json_node_get_boolean(node);
+    *out = node->type == JSON_TREE_TRUE;
     leave(r, saved);
     return TRUE;
 }
 
 /* A string or null (*out NULL); not copied. */
-static gboolean get_string(reader *r, JsonObject *object, const char *name, gboolean nullable, const char **out)
+static gboolean get_string(reader *r, const json_node *object, const char *name, gboolean nullable, const char **out)
 {
-    JsonNode *node = member(r, object, name);
-    gsize saved;
+    const json_node *node = member(r, object, name);
+    guint saved;
 
     if (node == NULL)
         return FALSE;
-    saved = enter(r, ".%s", name);
+    saved = enter_member(r, name);
     *out = NULL;
-    if (JSON_NODE_HOLDS_NULL(node) && nullable) {
+    if ((node->type == JSON_TREE_NULL) && nullable) {
         leave(r, saved);
         return TRUE;
     }
-    if (!JSON_NODE_HOLDS_VALUE(node) || json_node_get_value_type(node) != G_TYPE_STRING) {
+    if (node->type != JSON_TREE_STRING) {
         fail(r, nullable ? "not a string or null" : "not a string");
         leave(r, saved);
         return FALSE;
     }
-    *out = json_node_get_string(node);
+    *out = node->string;
     leave(r, saved);
     return TRUE;
 }
 
-static JsonArray *get_array(reader *r, JsonObject *object, const char *name)
+static const json_node *get_array(reader *r, const json_node *object, const char *name)
 {
-    JsonNode *node = member(r, object, name);
-    gsize saved;
+    const json_node *node = member(r, object, name);
+    guint saved;
 
     if (node == NULL)
         return NULL;
-    if (!JSON_NODE_HOLDS_ARRAY(node)) {
-        saved = enter(r, ".%s", name);
+    if (node->type != JSON_TREE_ARRAY) {
+        saved = enter_member(r, name);
         fail(r, "not an array");
         leave(r, saved);
         return NULL;
     }
-    return json_node_get_array(node);
+    return node;
 }
 
-static JsonObject *get_object(reader *r, JsonObject *object, const char *name)
+static const json_node *get_object(reader *r, const json_node *object, const char *name)
 {
-    JsonNode *node = member(r, object, name);
-    gsize saved;
+    const json_node *node = member(r, object, name);
+    guint saved;
 
     if (node == NULL)
         return NULL;
-    if (!JSON_NODE_HOLDS_OBJECT(node)) {
-        saved = enter(r, ".%s", name);
+    if (node->type != JSON_TREE_OBJECT) {
+        saved = enter_member(r, name);
         fail(r, "not an object");
         leave(r, saved);
         return NULL;
     }
-    return json_node_get_object(node);
+    return node;
 }
 
-static JsonObject *element_object(reader *r, JsonArray *array, guint index)
+static const json_node *element_object(reader *r, const json_node *array, guint index)
 {
-    JsonNode *node = json_array_get_element(array, index);
-    if (!JSON_NODE_HOLDS_OBJECT(node)) {
+    const json_node *node = array->items[index];
+    if (node->type != JSON_TREE_OBJECT) {
         fail(r, "not an object");
         return NULL;
     }
-    return json_node_get_object(node);
+    return node;
 }
 
-static gboolean get_address(reader *r, JsonObject *object, const char *name, triage_address *out)
+static gboolean get_address(reader *r, const json_node *object, const char *name, triage_address *out)
 {
     const char *text;
-    gsize saved;
+    guint saved;
 
     if (!get_string(r, object, name, FALSE, &text))
         return FALSE;
     if (triage_address_from_string(text, out))
         return TRUE;
-    saved = enter(r, ".%s", name);
+    saved = enter_member(r, name);
     fail(r, "not an IPv4 or IPv6 address");
     leave(r, saved);
     return FALSE;
 }
 
-static gboolean read_names(reader *r, JsonObject *object, triage_name_set *set)
+static gboolean read_names(reader *r, const json_node *object, triage_name_set *set)
 {
-    JsonArray *array = get_array(r, object, "captures");
+    const json_node *array = get_array(r, object, "captures");
 
     if (array == NULL)
         return FALSE;
-    for (guint i = 0; i < json_array_get_length(array); i++) {
-        JsonNode *node = json_array_get_element(array, i);
-        if (!JSON_NODE_HOLDS_VALUE(node) || json_node_get_value_type(node) != G_TYPE_STRING) {
-            gsize saved = enter(r, ".captures[%u]", i);
+    for (guint i = 0; i < array->count; i++) {
+        const json_node *node = array->items[i];
+        if (node->type != JSON_TREE_STRING) {
+            guint saved = enter_member(r, "captures"); enter_item(r, i);
             fail(r, "not a string");
             leave(r, saved);
             return FALSE;
         }
-        triage_name_set_add(set, json_node_get_string(node));
+        triage_name_set_add(set, node->string);
     }
     return TRUE;
 }
 
-static gboolean read_sketch(reader *r, JsonObject *object, const char *name, triage_log_sketch *sketch)
+static gboolean read_sketch(reader *r, const json_node *object, const char *name, triage_log_sketch *sketch)
 {
-    JsonObject *inner = get_object(r, object, name);
-    gsize saved = enter(r, ".%s", name);
-    JsonArray *buckets;
+    const json_node *inner = get_object(r, object, name);
+    guint saved = enter_member(r, name);
+    const json_node *buckets;
     guint64 zero;
     gboolean ok = inner != NULL && get_count(r, inner, "zero", &zero) && (buckets = get_array(r, inner, "buckets"));
 
     if (ok) {
         triage_log_sketch_add_zero(sketch, zero);
-        for (guint i = 0; ok && i < json_array_get_length(buckets); i++) {
-            JsonNode *node = json_array_get_element(buckets, i);
-            gsize at = enter(r, ".buckets[%u]", i);
+        for (guint i = 0; ok && i < buckets->count; i++) {
+            const json_node *node = buckets->items[i];
+            guint at = enter_member(r, "buckets"); enter_item(r, i);
             gint64 index, count;
 
-            if (!JSON_NODE_HOLDS_ARRAY(node) || json_array_get_length(json_node_get_array(node)) != 2)
+            if (node->type != JSON_TREE_ARRAY || node->count != 2)
                 ok = fail(r, "not a pair [bucket, count]");
             else
-                ok = node_integer(r, json_array_get_element(json_node_get_array(node), 0), -100000, 100000, &index)
-                  && node_integer(r, json_array_get_element(json_node_get_array(node), 1), 1, G_MAXINT64, &count);
+                ok = node_integer(r, node->items[0], -100000, 100000, &index)
+                  && node_integer(r, node->items[1], 1, G_MAXINT64, &count);
             if (ok)
                 triage_log_sketch_add_bucket(sketch, (gint32)index, (guint64)count);
             leave(r, at);
@@ -247,13 +269,13 @@ static gboolean read_sketch(reader *r, JsonObject *object, const char *name, tri
     return ok;
 }
 
-static gboolean read_distinct(reader *r, JsonObject *object, const char *name, triage_distinct *set)
+static gboolean read_distinct(reader *r, const json_node *object, const char *name, triage_distinct *set)
 {
-    JsonObject *inner = get_object(r, object, name);
-    gsize saved = enter(r, ".%s", name);
+    const json_node *inner = get_object(r, object, name);
+    guint saved = enter_member(r, name);
     gboolean ok = inner != NULL;
 
-    if (ok && json_object_has_member(inner, "registers")) {
+    if (ok && json_tree_member(inner, "registers") != NULL) {
         const char *text;
         gsize length = 0;
         guchar *registers;
@@ -277,16 +299,16 @@ static gboolean read_distinct(reader *r, JsonObject *object, const char *name, t
             g_free(registers);
         }
     } else if (ok) {
-        JsonArray *addresses = get_array(r, inner, "addresses");
+        const json_node *addresses = get_array(r, inner, "addresses");
         ok = addresses != NULL;
-        for (guint i = 0; ok && i < json_array_get_length(addresses); i++) {
-            JsonNode *node = json_array_get_element(addresses, i);
+        for (guint i = 0; ok && i < addresses->count; i++) {
+            const json_node *node = addresses->items[i];
             triage_address address;
-            gsize at = enter(r, ".addresses[%u]", i);
+            guint at = enter_member(r, "addresses"); enter_item(r, i);
 
             memset(&address, 0, sizeof address);
-            if (!JSON_NODE_HOLDS_VALUE(node) || json_node_get_value_type(node) != G_TYPE_STRING
-                || !triage_address_from_string(json_node_get_string(node), &address))
+            if (node->type != JSON_TREE_STRING
+                || !triage_address_from_string(node->string, &address))
                 ok = fail(r, "not an IPv4 or IPv6 address");
             else
                 triage_distinct_add(set, &address);
@@ -297,10 +319,10 @@ static gboolean read_distinct(reader *r, JsonObject *object, const char *name, t
     return ok;
 }
 
-static gboolean read_traffic(reader *r, JsonObject *object, triage_summary_traffic *traffic)
+static gboolean read_traffic(reader *r, const json_node *object, triage_summary_traffic *traffic)
 {
-    JsonObject *inner = get_object(r, object, "traffic");
-    gsize saved = enter(r, ".traffic");
+    const json_node *inner = get_object(r, object, "traffic");
+    guint saved = enter_member(r, "traffic");
     gboolean ok = inner != NULL && get_count(r, inner, "connections", &traffic->connections)
                && get_count(r, inner, "packets_to", &traffic->packets_to)
                && get_count(r, inner, "bytes_to", &traffic->bytes_to)
@@ -344,11 +366,11 @@ static const char *leg_word(guint i)
 }
 
 /* {"word": count, ...} with every word of the list. */
-static gboolean read_word_counts(reader *r, JsonObject *object, const char *name, const char *(*name_of)(guint),
+static gboolean read_word_counts(reader *r, const json_node *object, const char *name, const char *(*name_of)(guint),
                                  guint count, guint64 *out)
 {
-    JsonObject *inner = get_object(r, object, name);
-    gsize saved = enter(r, ".%s", name);
+    const json_node *inner = get_object(r, object, name);
+    guint saved = enter_member(r, name);
     gboolean ok = inner != NULL;
 
     for (guint i = 0; ok && i < count; i++)
@@ -357,19 +379,19 @@ static gboolean read_word_counts(reader *r, JsonObject *object, const char *name
     return ok;
 }
 
-static gboolean read_legs(reader *r, JsonObject *object, triage_time *legs, guint8 *has_leg)
+static gboolean read_legs(reader *r, const json_node *object, triage_time *legs, guint8 *has_leg)
 {
-    JsonArray *array = get_array(r, object, "legs");
-    gsize saved = enter(r, ".legs");
+    const json_node *array = get_array(r, object, "legs");
+    guint saved = enter_member(r, "legs");
     gboolean ok = array != NULL;
 
-    if (ok && json_array_get_length(array) != TRIAGE_LEG_COUNT)
+    if (ok && array->count != TRIAGE_LEG_COUNT)
         ok = fail(r, "not four times");
     *has_leg = 0;
     for (guint leg = 0; ok && leg < TRIAGE_LEG_COUNT; leg++) {
-        JsonNode *node = json_array_get_element(array, leg);
-        gint64 value;
-        if (JSON_NODE_HOLDS_NULL(node))
+        const json_node *node = array->items[leg];
+        gint64 value = 0;
+        if (node->type == JSON_TREE_NULL)
             continue;
         ok = node_integer(r, node, G_MININT64, G_MAXINT64, &value);
         legs[leg] = value;
@@ -379,10 +401,10 @@ static gboolean read_legs(reader *r, JsonObject *object, triage_time *legs, guin
     return ok;
 }
 
-static gboolean read_counts(reader *r, JsonObject *object, triage_summary_counts *counts)
+static gboolean read_counts(reader *r, const json_node *object, triage_summary_counts *counts)
 {
-    JsonObject *inner = get_object(r, object, "counts");
-    gsize saved = enter(r, ".counts");
+    const json_node *inner = get_object(r, object, "counts");
+    guint saved = enter_member(r, "counts");
     gboolean ok = inner != NULL && get_count(r, inner, "connections", &counts->connections)
                && get_count(r, inner, "attempted", &counts->attempted)
                && get_count(r, inner, "ambiguous", &counts->ambiguous)
@@ -397,13 +419,13 @@ static gboolean read_counts(reader *r, JsonObject *object, triage_summary_counts
     return ok;
 }
 
-static gboolean read_capture(reader *r, triage_summary *summary, JsonObject *object)
+static gboolean read_capture(reader *r, triage_summary *summary, const json_node *object)
 {
     const char *name;
-    JsonArray *findings, *tops;
+    const json_node *findings, *tops;
     triage_summary_capture *capture;
     gboolean created;
-    JsonNode *p50, *p90;
+    const json_node *p50, *p90;
     gboolean ok;
 
     if (!get_string(r, object, "name", FALSE, &name))
@@ -420,27 +442,27 @@ static gboolean read_capture(reader *r, triage_summary *summary, JsonObject *obj
       && (findings = get_array(r, object, "findings")) != NULL && (tops = get_array(r, object, "top_destinations"));
     if (!ok)
         return FALSE;
-    capture->has_handshakes = !JSON_NODE_HOLDS_NULL(p50);
+    capture->has_handshakes = !(p50->type == JSON_TREE_NULL);
     if (capture->has_handshakes) {
-        gsize saved = enter(r, ".p50");
+        guint saved = enter_member(r, "p50");
         ok = node_integer(r, p50, G_MININT64, G_MAXINT64, &capture->p50);
         leave(r, saved);
-        saved = enter(r, ".p90");
+        saved = enter_member(r, "p90");
         ok = ok && node_integer(r, p90, G_MININT64, G_MAXINT64, &capture->p90);
         leave(r, saved);
     }
-    if (ok && json_array_get_length(findings) != 4)
+    if (ok && findings->count != 4)
         ok = fail(r, "findings: not four counts");
     for (guint i = 0; ok && i < 4; i++) {
-        gint64 value;
-        gsize saved = enter(r, ".findings[%u]", i);
-        ok = node_integer(r, json_array_get_element(findings, i), 0, G_MAXINT64, &value);
+        gint64 value = 0;
+        guint saved = enter_member(r, "findings"); enter_item(r, i);
+        ok = node_integer(r, findings->items[i], 0, G_MAXINT64, &value);
         capture->findings[i] = (guint64)value;
         leave(r, saved);
     }
-    for (guint i = 0; ok && i < json_array_get_length(tops); i++) {
-        gsize saved = enter(r, ".top_destinations[%u]", i);
-        JsonObject *top = element_object(r, tops, i);
+    for (guint i = 0; ok && i < tops->count; i++) {
+        guint saved = enter_member(r, "top_destinations"); enter_item(r, i);
+        const json_node *top = element_object(r, tops, i);
         triage_summary_top_destination *row = g_new0(triage_summary_top_destination, 1);
         const char *address = NULL;
 
@@ -453,12 +475,12 @@ static gboolean read_capture(reader *r, triage_summary *summary, JsonObject *obj
     return ok;
 }
 
-static gboolean read_server(reader *r, triage_summary *summary, JsonObject *object)
+static gboolean read_server(reader *r, triage_summary *summary, const json_node *object)
 {
     triage_address address;
     gint64 port;
     triage_summary_server *server;
-    JsonObject *points;
+    const json_node *points;
 
     memset(&address, 0, sizeof address);
     if (!get_address(r, object, "address", &address) || !get_integer(r, object, "port", 0, 65535, &port))
@@ -475,12 +497,12 @@ static gboolean read_server(reader *r, triage_summary *summary, JsonObject *obje
         && read_distinct(r, object, "initiators", &server->initiators) && read_names(r, object, server->captures);
 }
 
-static gboolean read_destination(reader *r, triage_summary *summary, JsonObject *object)
+static gboolean read_destination(reader *r, triage_summary *summary, const json_node *object)
 {
     triage_address address;
     triage_summary_destination *destination;
     const char *country, *asn;
-    JsonArray *ports;
+    const json_node *ports;
     gboolean ok;
 
     memset(&address, 0, sizeof address);
@@ -500,9 +522,9 @@ static gboolean read_destination(reader *r, triage_summary *summary, JsonObject 
         return FALSE;
     destination->country = g_strdup(country);
     destination->asn = g_strdup(asn);
-    for (guint i = 0; ok && i < json_array_get_length(ports); i++) {
-        gsize saved = enter(r, ".ports[%u]", i);
-        JsonObject *row = element_object(r, ports, i);
+    for (guint i = 0; ok && i < ports->count; i++) {
+        guint saved = enter_member(r, "ports"); enter_item(r, i);
+        const json_node *row = element_object(r, ports, i);
         gint64 transport, number;
         const char *service;
         triage_summary_port *port;
@@ -524,12 +546,12 @@ static gboolean read_destination(reader *r, triage_summary *summary, JsonObject 
     return ok;
 }
 
-static gboolean read_finding(reader *r, triage_summary *summary, JsonObject *object)
+static gboolean read_finding(reader *r, triage_summary *summary, const json_node *object)
 {
     const char *rule, *severity, *evidence, *message;
     gboolean port_only;
     triage_summary_finding *finding;
-    JsonArray *endpoints;
+    const json_node *endpoints;
     gboolean ok;
 
     ok = get_string(r, object, "rule", TRUE, &rule) && get_string(r, object, "severity", TRUE, &severity)
@@ -545,19 +567,19 @@ static gboolean read_finding(reader *r, triage_summary *summary, JsonObject *obj
       && get_count(r, object, "packets", &finding->packets) && get_count(r, object, "bytes", &finding->bytes)
       && get_time(r, object, "first", &finding->first) && get_time(r, object, "last", &finding->last)
       && read_names(r, object, finding->captures) && (endpoints = get_array(r, object, "endpoints")) != NULL;
-    for (guint i = 0; ok && i < json_array_get_length(endpoints); i++) {
-        gsize saved = enter(r, ".endpoints[%u]", i);
-        JsonObject *row = element_object(r, endpoints, i);
+    for (guint i = 0; ok && i < endpoints->count; i++) {
+        guint saved = enter_member(r, "endpoints"); enter_item(r, i);
+        const json_node *row = element_object(r, endpoints, i);
         const char *client, *server, *transport, *endpoint_evidence, *host;
-        JsonNode *port_node;
+        const json_node *port_node;
         gint64 port = -1;
         triage_summary_endpoint *endpoint;
 
         ok = row != NULL && get_string(r, row, "client", TRUE, &client) && get_string(r, row, "server", TRUE, &server)
           && (port_node = member(r, row, "port")) != NULL && get_string(r, row, "transport", TRUE, &transport)
           && get_string(r, row, "evidence", TRUE, &endpoint_evidence) && get_string(r, row, "host", TRUE, &host);
-        if (ok && !JSON_NODE_HOLDS_NULL(port_node)) {
-            gsize at = enter(r, ".port");
+        if (ok && !(port_node->type == JSON_TREE_NULL)) {
+            guint at = enter_member(r, "port");
             ok = node_integer(r, port_node, 0, 65535, &port);
             leave(r, at);
         }
@@ -574,7 +596,7 @@ static gboolean read_finding(reader *r, triage_summary *summary, JsonObject *obj
     return ok;
 }
 
-static gboolean read_lookup(reader *r, triage_summary *summary, JsonObject *object)
+static gboolean read_lookup(reader *r, triage_summary *summary, const json_node *object)
 {
     const char *rule, *severity, *evidence, *message, *client, *name;
     triage_summary_lookup *lookup;
@@ -590,13 +612,13 @@ static gboolean read_lookup(reader *r, triage_summary *summary, JsonObject *obje
         && get_time(r, object, "last", &lookup->last) && read_names(r, object, lookup->captures);
 }
 
-static gboolean read_slow(reader *r, triage_summary *summary, JsonObject *object)
+static gboolean read_slow(reader *r, triage_summary *summary, const json_node *object)
 {
     triage_summary_slow slow;
     const char *capture;
     gint64 stream, client_port, server_port;
-    JsonArray *frames;
-    JsonNode *key;
+    const json_node *frames;
+    const json_node *key;
     gboolean ok;
 
     memset(&slow, 0, sizeof slow);
@@ -611,20 +633,20 @@ static gboolean read_slow(reader *r, triage_summary *summary, JsonObject *object
         return fail(r, "capture: not one of the summary's captures");
     if (!(slow.has_leg & (1u << TRIAGE_LEG_HANDSHAKE)))
         return fail(r, "legs: no handshake time");
-    if (json_array_get_length(frames) != 4)
+    if (frames->count != 4)
         return fail(r, "frames: not four frame numbers");
     for (guint i = 0; i < 4; i++) {
         gint64 frame;
-        gsize saved = enter(r, ".frames[%u]", i);
-        ok = node_integer(r, json_array_get_element(frames, i), 0, G_MAXUINT32, &frame);
+        guint saved = enter_member(r, "frames"); enter_item(r, i);
+        ok = node_integer(r, frames->items[i], 0, G_MAXUINT32, &frame);
         leave(r, saved);
         if (!ok)
             return FALSE;
         slow.frames[i] = (guint32)frame;
     }
-    if (!JSON_NODE_HOLDS_NULL(key)) {
+    if (!(key->type == JSON_TREE_NULL)) {
         gint64 isn;
-        gsize saved = enter(r, ".key_isn");
+        guint saved = enter_member(r, "key_isn");
         ok = node_integer(r, key, 0, G_MAXUINT32, &isn);
         leave(r, saved);
         if (!ok)
@@ -640,11 +662,11 @@ static gboolean read_slow(reader *r, triage_summary *summary, JsonObject *object
     return TRUE;
 }
 
-static gboolean read_sightings(reader *r, triage_summary *summary, JsonObject *object)
+static gboolean read_sightings(reader *r, triage_summary *summary, const json_node *object)
 {
     triage_summary_sighting sighting;
     gint64 client_port, server_port, isn;
-    JsonArray *views;
+    const json_node *views;
     gboolean ok;
 
     memset(&sighting, 0, sizeof sighting);
@@ -656,11 +678,11 @@ static gboolean read_sightings(reader *r, triage_summary *summary, JsonObject *o
     sighting.client_port = (guint16)client_port;
     sighting.server_port = (guint16)server_port;
     sighting.isn = (guint32)isn;
-    if (ok && json_array_get_length(views) == 0)
+    if (ok && views->count == 0)
         ok = fail(r, "views: empty");
-    for (guint i = 0; ok && i < json_array_get_length(views); i++) {
-        gsize saved = enter(r, ".views[%u]", i);
-        JsonObject *view = element_object(r, views, i);
+    for (guint i = 0; ok && i < views->count; i++) {
+        guint saved = enter_member(r, "views"); enter_item(r, i);
+        const json_node *view = element_object(r, views, i);
         const char *capture, *point, *outcome;
         guint point_number = 0, outcome_number = 0;
         gboolean attempted, ambiguous;
@@ -693,27 +715,27 @@ static gboolean read_sightings(reader *r, triage_summary *summary, JsonObject *o
     return ok;
 }
 
-typedef gboolean (*row_reader)(reader *, triage_summary *, JsonObject *);
+typedef gboolean (*row_reader)(reader *, triage_summary *, const json_node *);
 
-static gboolean read_rows(reader *r, triage_summary *summary, JsonObject *object, const char *name, row_reader read)
+static gboolean read_rows(reader *r, triage_summary *summary, const json_node *object, const char *name, row_reader read)
 {
-    JsonArray *rows = get_array(r, object, name);
+    const json_node *rows = get_array(r, object, name);
     gboolean ok = rows != NULL;
 
-    for (guint i = 0; ok && i < json_array_get_length(rows); i++) {
-        gsize saved = enter(r, ".%s[%u]", name, i);
-        JsonObject *row = element_object(r, rows, i);
+    for (guint i = 0; ok && i < rows->count; i++) {
+        guint saved = enter_member(r, name); enter_item(r, i);
+        const json_node *row = element_object(r, rows, i);
         ok = row != NULL && read(r, summary, row);
         leave(r, saved);
     }
     return ok;
 }
 
-static gboolean read_summary(reader *r, JsonObject *object, triage_summary *summary)
+static gboolean read_summary(reader *r, const json_node *object, triage_summary *summary)
 {
     gint64 format, slowest_limit;
     const char *filter, *policy_source;
-    JsonObject *legs;
+    const json_node *legs;
     gboolean ok;
 
     if (!get_integer(r, object, "format", G_MININT64, G_MAXINT64, &format))
@@ -734,7 +756,7 @@ static gboolean read_summary(reader *r, JsonObject *object, triage_summary *summ
     summary->filter = g_strdup(filter);
     summary->policy_source = g_strdup(policy_source);
     {
-        gsize saved = enter(r, ".legs");
+        guint saved = enter_member(r, "legs");
         for (guint leg = 0; ok && leg < TRIAGE_LEG_COUNT; leg++)
             ok = read_sketch(r, legs, leg_word(leg), summary->legs[leg]);
         leave(r, saved);
@@ -750,39 +772,36 @@ static gboolean read_summary(reader *r, JsonObject *object, triage_summary *summ
 
 triage_summary *triage_summary_read_document(const char *text, gsize length, char **error)
 {
-    JsonParser *parser = json_parser_new_immutable();
-    GError *parse_error = NULL;
-    reader r = {.where = g_string_new("summary"), .error = NULL};
+    reader r = {.depth = 0, .error = NULL};
+    char *parse_error = NULL;
+    json_tree *tree = json_tree_parse_keeping(text, length, "summary", &parse_error);
     triage_summary *summary = NULL;
-    JsonNode *root;
-    JsonObject *document;
-    JsonNode *schema, *member_node;
+    const json_node *document, *schema, *member_node;
 
-    if (length > G_MAXSSIZE || !json_parser_load_from_data(parser, text, (gssize)length, &parse_error)) {
-        *error = g_strdup_printf("not a JSON document (%s)", parse_error != NULL ? parse_error->message : "too large");
-        g_clear_error(&parse_error);
-        goto done;
+    if (tree == NULL) {
+        *error = g_strdup_printf("not a JSON document (%s)", parse_error);
+        g_free(parse_error);
+        return NULL;
     }
-    root = json_parser_get_root(parser);
-    if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root)) {
+    document = json_tree_root(tree);
+    if (document->type != JSON_TREE_OBJECT) {
         *error = g_strdup("not a Capture Triage JSON document (no object at the top)");
         goto done;
     }
-    document = json_node_get_object(root);
-    schema = json_object_get_member(document, "schema");
-    if (schema == NULL || !JSON_NODE_HOLDS_VALUE(schema) || json_node_get_value_type(schema) != G_TYPE_INT64) {
+    schema = json_tree_member(document, "schema");
+    if (schema == NULL || schema->type != JSON_TREE_INTEGER) {
         *error = g_strdup("not a Capture Triage JSON document (no \"schema\" number)");
         goto done;
     }
-    member_node = json_object_get_member(document, "summary");
-    if (member_node == NULL || !JSON_NODE_HOLDS_OBJECT(member_node)) {
+    member_node = json_tree_member(document, "summary");
+    if (member_node == NULL || member_node->type != JSON_TREE_OBJECT) {
         *error = g_strdup_printf("schema %" G_GINT64_FORMAT " document without a \"summary\": made by an older "
                                  "Capture Triage or another tool; triage the capture again with format=json",
-                                 json_node_get_int(schema));
+                                 schema->integer);
         goto done;
     }
     summary = triage_summary_new();
-    if (!read_summary(&r, json_node_get_object(member_node), summary)) {
+    if (!read_summary(&r, member_node, summary)) {
         *error = r.error != NULL ? r.error : g_strdup("summary: unreadable");
         r.error = NULL;
         triage_summary_free(summary);
@@ -790,7 +809,6 @@ triage_summary *triage_summary_read_document(const char *text, gsize length, cha
     }
 done:
     g_free(r.error);
-    g_string_free(r.where, TRUE);
-    g_object_unref(parser);
+    json_tree_free(tree);
     return summary;
 }
