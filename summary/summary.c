@@ -986,33 +986,39 @@ static void traffic_take_out(triage_summary_traffic *traffic, const triage_summa
     traffic->bytes_from -= MIN(traffic->bytes_from, loser->bytes_from);
 }
 
+/* Counters only lose what a sighting added to them; a document that says
+ * otherwise (hand-made, damaged) floors them at zero rather than wrapping. */
+#define TAKE_ONE(counter) ((counter) -= (counter) > 0 ? 1 : 0)
+
 /* Takes one capture's view of a connection back out of the counters. */
 static void take_out(triage_summary *summary, const triage_summary_sighting *loser)
 {
     triage_summary_counts *counts = &summary->counts;
     triage_summary_server *server = triage_summary_server_get(summary, &loser->server, loser->server_port);
 
-    counts->connections--;
-    counts->outcomes[loser->outcome]--;
-    counts->attempted -= loser->attempted;
-    counts->ambiguous -= loser->ambiguous;
+    TAKE_ONE(counts->connections);
+    TAKE_ONE(counts->outcomes[loser->outcome]);
+    if (loser->attempted)
+        TAKE_ONE(counts->attempted);
+    if (loser->ambiguous)
+        TAKE_ONE(counts->ambiguous);
     if (loser->anomalies != 0)
-        counts->anomalous--;
+        TAKE_ONE(counts->anomalous);
     for (guint kind = 0; kind < TRIAGE_ANOMALY_KIND_COUNT; kind++)
         if (loser->anomalies & (1u << kind))
-            counts->anomaly_kinds[kind]--;
-    counts->capture_points[loser->capture_point]--;
+            TAKE_ONE(counts->anomaly_kinds[kind]);
+    TAKE_ONE(counts->capture_points[loser->capture_point]);
     for (guint leg = 0; leg < TRIAGE_LEG_COUNT; leg++)
         if (loser->has_leg & (1u << leg))
             triage_log_sketch_remove(summary->legs[leg], loser->legs[leg]);
 
     if (loser->outcome != TRIAGE_OUTCOME_NO_HANDSHAKE) {
-        server->connections--;
+        TAKE_ONE(server->connections);
         if (loser->outcome == TRIAGE_OUTCOME_COMPLETED)
-            server->completed--;
+            TAKE_ONE(server->completed);
         if (outcome_is_failure(loser->outcome))
-            server->failed--;
-        server->capture_points[loser->capture_point]--;
+            TAKE_ONE(server->failed);
+        TAKE_ONE(server->capture_points[loser->capture_point]);
         if (loser->has_leg & (1u << TRIAGE_LEG_HANDSHAKE))
             triage_log_sketch_remove(server->handshake, loser->legs[TRIAGE_LEG_HANDSHAKE]);
     }

@@ -361,12 +361,14 @@ static gboolean read_container(parser *p, json_node *node, gboolean object)
     }
     node->count = p->values->len - base;
     node->items = arena_alloc(p->tree, sizeof(json_node *) * (node->count + 1));
-    memcpy(node->items, p->values->pdata + base, sizeof(json_node *) * node->count);
+    if (node->count > 0)
+        memcpy(node->items, p->values->pdata + base, sizeof(json_node *) * node->count);
     g_ptr_array_set_size(p->values, base);
     if (object) {
         guint key_base = p->keys->len - node->count;
         node->keys = arena_alloc(p->tree, sizeof(char *) * (node->count + 1));
-        memcpy(node->keys, p->keys->pdata + key_base, sizeof(char *) * node->count);
+        if (node->count > 0)
+            memcpy(node->keys, p->keys->pdata + key_base, sizeof(char *) * node->count);
         g_ptr_array_set_size(p->keys, key_base);
     }
     p->depth--;

@@ -253,7 +253,7 @@ static gboolean read_sketch(reader *r, const json_node *object, const char *name
         for (guint i = 0; ok && i < buckets->count; i++) {
             const json_node *node = buckets->items[i];
             guint at = enter_member(r, "buckets"); enter_item(r, i);
-            gint64 index, count;
+            gint64 index = 0, count = 0;
 
             if (node->type != JSON_TREE_ARRAY || node->count != 2)
                 ok = fail(r, "not a pair [bucket, count]");
@@ -478,7 +478,7 @@ static gboolean read_capture(reader *r, triage_summary *summary, const json_node
 static gboolean read_server(reader *r, triage_summary *summary, const json_node *object)
 {
     triage_address address;
-    gint64 port;
+    gint64 port = 0;
     triage_summary_server *server;
     const json_node *points;
 
@@ -525,7 +525,7 @@ static gboolean read_destination(reader *r, triage_summary *summary, const json_
     for (guint i = 0; ok && i < ports->count; i++) {
         guint saved = enter_member(r, "ports"); enter_item(r, i);
         const json_node *row = element_object(r, ports, i);
-        gint64 transport, number;
+        gint64 transport = 0, number = 0;
         const char *service;
         triage_summary_port *port;
 
@@ -616,7 +616,7 @@ static gboolean read_slow(reader *r, triage_summary *summary, const json_node *o
 {
     triage_summary_slow slow;
     const char *capture;
-    gint64 stream, client_port, server_port;
+    gint64 stream = 0, client_port = 0, server_port = 0;
     const json_node *frames;
     const json_node *key;
     gboolean ok;
@@ -665,7 +665,7 @@ static gboolean read_slow(reader *r, triage_summary *summary, const json_node *o
 static gboolean read_sightings(reader *r, triage_summary *summary, const json_node *object)
 {
     triage_summary_sighting sighting;
-    gint64 client_port, server_port, isn;
+    gint64 client_port = 0, server_port = 0, isn = 0;
     const json_node *views;
     gboolean ok;
 
@@ -686,7 +686,7 @@ static gboolean read_sightings(reader *r, triage_summary *summary, const json_no
         const char *capture, *point, *outcome;
         guint point_number = 0, outcome_number = 0;
         gboolean attempted, ambiguous;
-        gint64 anomalies;
+        gint64 anomalies = 0;
 
         ok = view != NULL && get_string(r, view, "capture", FALSE, &capture)
           && get_string(r, view, "capture_point", FALSE, &point) && get_string(r, view, "outcome", FALSE, &outcome)
