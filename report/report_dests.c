@@ -71,7 +71,7 @@ static void add_traffic_cells(triage_table *table, const triage_traffic *traffic
     triage_table_add_integer(table, traffic->initiators);
 }
 
-static void add_traffic_columns(triage_table *table)
+void triage_dests_add_traffic_columns(triage_table *table)
 {
     triage_table_add_column(table, "connections", "Connections", TRIAGE_CELL_INTEGER);
     triage_table_add_column(table, "packets_to", "Packets to", TRIAGE_CELL_INTEGER);
@@ -97,7 +97,7 @@ static triage_table *ports_table(const triage_destinations *destinations, const 
     triage_table_add_column(table, "port", "Port", TRIAGE_CELL_INTEGER);
     triage_table_add_column(table, "service", "Service", TRIAGE_CELL_STRING);
     triage_table_add_column(table, "inferred", "Inferred", TRIAGE_CELL_BOOLEAN);
-    add_traffic_columns(table);
+    triage_dests_add_traffic_columns(table);
     triage_table_add_column(table, "policy_rule", "Policy rule", TRIAGE_CELL_STRING);
 
     guint count;
@@ -135,7 +135,7 @@ static triage_table *destinations_table(const triage_destinations *destinations,
     g_free(title);
     triage_table_add_column(table, "address", "Address", TRIAGE_CELL_STRING);
     triage_table_add_column(table, "direction", "Direction", TRIAGE_CELL_STRING);
-    add_traffic_columns(table);
+    triage_dests_add_traffic_columns(table);
     triage_table_add_column(table, "first", "First seen", TRIAGE_CELL_TIMESTAMP);
     triage_table_add_column(table, "last", "Last seen", TRIAGE_CELL_TIMESTAMP);
     triage_table_add_column(table, "country", "Country", TRIAGE_CELL_STRING);

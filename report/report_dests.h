@@ -41,4 +41,8 @@
  * connection's application protocol, for the protocol overview). */
 triage_report *triage_dests_report_build(const triage_report_source *source, const triage_report_options *options);
 
+/* connections, packets_to, bytes_to, packets_from, bytes_from, initiators:
+ * the traffic columns of destination and port rows, for the fleet report. */
+void triage_dests_add_traffic_columns(triage_table *table);
+
 #endif

@@ -342,9 +342,8 @@ static gint compare_findings(gconstpointer a, gconstpointer b, gpointer user_dat
     return left->port_only - right->port_only;
 }
 
-static triage_table *findings_table(const report_input *input, gathered *data)
+void triage_policy_add_finding_columns(triage_table *table, gboolean with_frames)
 {
-    triage_table *table = triage_table_new("findings", "Findings", TRIAGE_SHAPE_LIST);
     triage_table_add_column(table, "rule", "Rule", TRIAGE_CELL_STRING);
     triage_table_add_column(table, "severity", "Severity", TRIAGE_CELL_STRING);
     triage_table_add_column(table, "evidence", "Evidence", TRIAGE_CELL_STRING);
@@ -355,10 +354,18 @@ static triage_table *findings_table(const report_input *input, gathered *data)
     triage_table_add_column(table, "matched_packets", "Matched packets", TRIAGE_CELL_INTEGER);
     triage_table_add_column(table, "packets", "Packets", TRIAGE_CELL_INTEGER);
     triage_table_add_column(table, "bytes", "Bytes", TRIAGE_CELL_INTEGER);
-    triage_table_add_column(table, "first_frame", "First frame", TRIAGE_CELL_INTEGER);
-    triage_table_add_column(table, "last_frame", "Last frame", TRIAGE_CELL_INTEGER);
+    if (with_frames) {
+        triage_table_add_column(table, "first_frame", "First frame", TRIAGE_CELL_INTEGER);
+        triage_table_add_column(table, "last_frame", "Last frame", TRIAGE_CELL_INTEGER);
+    }
     triage_table_add_column(table, "first", "First", TRIAGE_CELL_TIMESTAMP);
     triage_table_add_column(table, "last", "Last", TRIAGE_CELL_TIMESTAMP);
+}
+
+static triage_table *findings_table(const report_input *input, gathered *data)
+{
+    triage_table *table = triage_table_new("findings", "Findings", TRIAGE_SHAPE_LIST);
+    triage_policy_add_finding_columns(table, TRUE);
     triage_table_add_column(table, "endpoints", "Connections", TRIAGE_CELL_TABLE);
 
     if (input->policy == NULL)

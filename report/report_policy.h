@@ -45,4 +45,8 @@
  * application protocols of unexpected connections. */
 triage_report *triage_policy_report_build(const triage_report_source *source, const triage_report_options *options);
 
+/* The findings table's columns from rule to last (the frame columns only
+ * with_frames: a fleet's findings span captures), for the fleet report. */
+void triage_policy_add_finding_columns(triage_table *table, gboolean with_frames);
+
 #endif

@@ -647,13 +647,8 @@ static void add_ambiguity_cell(triage_table *table, const triage_handshake *hand
 
 /* The slowest handshakes and the longest setups share their columns; the
  * setups may include ambiguous handshakes, so they say which leg is. */
-static triage_table *ranked_table(const rtt_collection *collection, const char *name, const char *title,
-                                  ranked_list *list, guint top, gboolean with_ambiguity)
+void triage_rtt_add_connection_columns(triage_table *table)
 {
-    GArray *candidates = list->entries;
-    guint shown = shown_rows(candidates->len, top);
-    triage_table *table = triage_table_new(name, title, TRIAGE_SHAPE_LIST);
-
     triage_table_add_column(table, "stream", "Stream", TRIAGE_CELL_INTEGER);
     triage_table_add_column(table, "client", "Client", TRIAGE_CELL_STRING);
     triage_table_add_column(table, "client_port", "Port", TRIAGE_CELL_INTEGER);
@@ -663,6 +658,16 @@ static triage_table *ranked_table(const rtt_collection *collection, const char *
     triage_table_add_column(table, "syn_synack", "SYN->SYN/ACK", TRIAGE_CELL_DURATION);
     triage_table_add_column(table, "synack_ack", "SYN/ACK->ACK", TRIAGE_CELL_DURATION);
     triage_table_add_column(table, "setup", "Setup", TRIAGE_CELL_DURATION);
+}
+
+static triage_table *ranked_table(const rtt_collection *collection, const char *name, const char *title,
+                                  ranked_list *list, guint top, gboolean with_ambiguity)
+{
+    GArray *candidates = list->entries;
+    guint shown = shown_rows(candidates->len, top);
+    triage_table *table = triage_table_new(name, title, TRIAGE_SHAPE_LIST);
+
+    triage_rtt_add_connection_columns(table);
     if (with_ambiguity)
         triage_table_add_column(table, "ambiguous", "Ambiguous", TRIAGE_CELL_STRING);
     triage_table_add_column(table, "frames", "Frames", TRIAGE_CELL_INTEGER_LIST);

@@ -52,6 +52,8 @@ triage_table *triage_rtt_connections_table(const triage_rtt_counts *counts);
 triage_table *triage_rtt_anomalies_table(const triage_rtt_counts *counts);
 triage_table *triage_rtt_statistics_table(const triage_duration_summary *summaries);
 triage_table *triage_rtt_histogram_table(triage_log_sketch *const *histograms);
+/* A ranked list's columns from stream to setup (slowest, longest_setup). */
+void triage_rtt_add_connection_columns(triage_table *table);
 /* The per-server table's columns up to its times; rows added by the caller. */
 triage_table *triage_rtt_servers_table_new(const char *title);
 

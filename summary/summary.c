@@ -610,15 +610,18 @@ void triage_summary_add_sighting(triage_summary *summary, const triage_summary_s
 
 static void counts_add(triage_summary_counts *target, const triage_summary_counts *source)
 {
-    target->connections += source->connections;
-    target->attempted += source->attempted;
-    target->ambiguous += source->ambiguous;
-    target->anomalous += source->anomalous;
-    target->untracked += source->untracked;
+    triage_rtt_counts *to = &target->rtt;
+    const triage_rtt_counts *from = &source->rtt;
+
+    to->connections += from->connections;
+    to->attempted += from->attempted;
+    to->ambiguous += from->ambiguous;
+    to->anomalous += from->anomalous;
+    to->untracked += from->untracked;
     for (guint i = 0; i < TRIAGE_OUTCOME_COUNT; i++)
-        target->outcomes[i] += source->outcomes[i];
+        to->outcomes[i] += from->outcomes[i];
     for (guint i = 0; i < TRIAGE_ANOMALY_KIND_COUNT; i++)
-        target->anomaly_kinds[i] += source->anomaly_kinds[i];
+        to->anomaly_kinds[i] += from->anomaly_kinds[i];
     for (guint i = 0; i < TRIAGE_CAPTURE_POINT_COUNT; i++)
         target->capture_points[i] += source->capture_points[i];
 }
@@ -996,17 +999,17 @@ static void take_out(triage_summary *summary, const triage_summary_sighting *los
     triage_summary_counts *counts = &summary->counts;
     triage_summary_server *server = triage_summary_server_get(summary, &loser->server, loser->server_port);
 
-    TAKE_ONE(counts->connections);
-    TAKE_ONE(counts->outcomes[loser->outcome]);
+    TAKE_ONE(counts->rtt.connections);
+    TAKE_ONE(counts->rtt.outcomes[loser->outcome]);
     if (loser->attempted)
-        TAKE_ONE(counts->attempted);
+        TAKE_ONE(counts->rtt.attempted);
     if (loser->ambiguous)
-        TAKE_ONE(counts->ambiguous);
+        TAKE_ONE(counts->rtt.ambiguous);
     if (loser->anomalies != 0)
-        TAKE_ONE(counts->anomalous);
+        TAKE_ONE(counts->rtt.anomalous);
     for (guint kind = 0; kind < TRIAGE_ANOMALY_KIND_COUNT; kind++)
         if (loser->anomalies & (1u << kind))
-            TAKE_ONE(counts->anomaly_kinds[kind]);
+            TAKE_ONE(counts->rtt.anomaly_kinds[kind]);
     TAKE_ONE(counts->capture_points[loser->capture_point]);
     for (guint leg = 0; leg < TRIAGE_LEG_COUNT; leg++)
         if (loser->has_leg & (1u << leg))

@@ -41,6 +41,7 @@
 #include "capture_point.h"
 #include "log_sketch.h"
 #include "distinct.h"
+#include "report_rtt.h"
 
 /* The JSON document's "summary" member (summary_json.c) has this format. */
 #define TRIAGE_SUMMARY_FORMAT 1
@@ -63,15 +64,10 @@ typedef struct triage_summary_traffic {
     triage_time last;
 } triage_summary_traffic;
 
-/* The RTT report's counters, mergeable by sum. */
+/* The RTT report's counters (report_rtt.h), and the capture points of the
+ * connections; all mergeable by sum. */
 typedef struct triage_summary_counts {
-    guint64 connections;
-    guint64 attempted;
-    guint64 ambiguous;
-    guint64 anomalous;
-    guint64 untracked;
-    guint64 outcomes[TRIAGE_OUTCOME_COUNT];
-    guint64 anomaly_kinds[TRIAGE_ANOMALY_KIND_COUNT];
+    triage_rtt_counts rtt;
     guint64 capture_points[TRIAGE_CAPTURE_POINT_COUNT];
 } triage_summary_counts;
 

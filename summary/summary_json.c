@@ -130,15 +130,15 @@ static void write_counts(GString *out, const triage_summary_counts *counts)
                            "{\"connections\":%" G_GUINT64_FORMAT ",\"attempted\":%" G_GUINT64_FORMAT
                            ",\"ambiguous\":%" G_GUINT64_FORMAT ",\"anomalous\":%" G_GUINT64_FORMAT
                            ",\"untracked\":%" G_GUINT64_FORMAT ",\"outcomes\":{",
-                           counts->connections, counts->attempted, counts->ambiguous, counts->anomalous,
-                           counts->untracked);
+                           counts->rtt.connections, counts->rtt.attempted, counts->rtt.ambiguous, counts->rtt.anomalous,
+                           counts->rtt.untracked);
     for (guint i = 0; i < TRIAGE_OUTCOME_COUNT; i++)
         g_string_append_printf(out, "%s\"%s\":%" G_GUINT64_FORMAT, i > 0 ? "," : "",
-                               triage_handshake_outcome_name((triage_handshake_outcome)i), counts->outcomes[i]);
+                               triage_handshake_outcome_name((triage_handshake_outcome)i), counts->rtt.outcomes[i]);
     g_string_append(out, "},\"anomalies\":{");
     for (guint i = 0; i < TRIAGE_ANOMALY_KIND_COUNT; i++)
         g_string_append_printf(out, "%s\"%s\":%" G_GUINT64_FORMAT, i > 0 ? "," : "",
-                               triage_handshake_anomaly_name(1u << i), counts->anomaly_kinds[i]);
+                               triage_handshake_anomaly_name(1u << i), counts->rtt.anomaly_kinds[i]);
     g_string_append(out, "},\"capture_points\":");
     write_points(out, counts->capture_points);
     g_string_append_c(out, '}');

@@ -82,17 +82,17 @@ static void add_handshake(walk *work, guint32 stream, const triage_handshake *ha
         server_port = same ? connection->server_port : connection->client_port;
     }
 
-    summary->counts.connections++;
-    summary->counts.outcomes[outcome]++;
+    summary->counts.rtt.connections++;
+    summary->counts.rtt.outcomes[outcome]++;
     if (triage_handshake_attempted(handshake))
-        summary->counts.attempted++;
+        summary->counts.rtt.attempted++;
     if (triage_handshake_ambiguity(handshake) != 0)
-        summary->counts.ambiguous++;
+        summary->counts.rtt.ambiguous++;
     if (anomalies != 0)
-        summary->counts.anomalous++;
+        summary->counts.rtt.anomalous++;
     for (guint kind = 0; kind < TRIAGE_ANOMALY_KIND_COUNT; kind++)
         if (anomalies & (1u << kind))
-            summary->counts.anomaly_kinds[kind]++;
+            summary->counts.rtt.anomaly_kinds[kind]++;
     summary->counts.capture_points[point]++;
     work->row->connections++;
     if (outcome == TRIAGE_OUTCOME_COMPLETED)
@@ -192,7 +192,7 @@ static void add_handshakes(walk *work)
         return;
     while (triage_handshake_engine_next(work->source->handshakes, &position, &stream, &handshake))
         add_handshake(work, stream, handshake);
-    work->summary->counts.untracked = triage_handshake_engine_untracked_connections(work->source->handshakes);
+    work->summary->counts.rtt.untracked = triage_handshake_engine_untracked_connections(work->source->handshakes);
 }
 
 /* ---- destinations ------------------------------------------------------- */

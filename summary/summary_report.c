@@ -9,6 +9,8 @@
 
 #include "connection_table.h"
 #include "destinations.h"
+#include "report_dests.h"
+#include "report_policy.h"
 #include "report_rtt.h"
 
 static guint shown_rows(guint available, guint top)
@@ -167,15 +169,7 @@ static triage_table *slowest_table(const triage_summary *summary, guint top)
     triage_table *table = triage_table_new("slowest", title, TRIAGE_SHAPE_LIST);
 
     triage_table_add_column(table, "capture", "Capture", TRIAGE_CELL_STRING);
-    triage_table_add_column(table, "stream", "Stream", TRIAGE_CELL_INTEGER);
-    triage_table_add_column(table, "client", "Client", TRIAGE_CELL_STRING);
-    triage_table_add_column(table, "client_port", "Port", TRIAGE_CELL_INTEGER);
-    triage_table_add_column(table, "server", "Server", TRIAGE_CELL_STRING);
-    triage_table_add_column(table, "server_port", "Port", TRIAGE_CELL_INTEGER);
-    triage_table_add_column(table, "handshake", "Handshake", TRIAGE_CELL_DURATION);
-    triage_table_add_column(table, "syn_synack", "SYN->SYN/ACK", TRIAGE_CELL_DURATION);
-    triage_table_add_column(table, "synack_ack", "SYN/ACK->ACK", TRIAGE_CELL_DURATION);
-    triage_table_add_column(table, "setup", "Setup", TRIAGE_CELL_DURATION);
+    triage_rtt_add_connection_columns(table);
     triage_table_add_column(table, "frames", "Frames", TRIAGE_CELL_INTEGER_LIST);
     for (guint i = 0; i < shown; i++) {
         const triage_summary_slow *slow = &g_array_index(summary->slowest, triage_summary_slow, i);
@@ -207,27 +201,18 @@ static triage_report *rtt_report(const triage_summary *summary, const triage_rep
                                  guint64 sightings, guint64 not_kept)
 {
     triage_report *report = triage_report_new("rtt", "Capture Triage fleet: Handshake RTT", summary->filter);
-    triage_rtt_counts counts;
     triage_duration_summary summaries[TRIAGE_LEG_COUNT];
     triage_capture_point_tally tally;
     triage_table *table;
     guint servers_top = options->servers_top != 0 ? options->servers_top : options->top;
 
-    memset(&counts, 0, sizeof counts);
-    counts.connections = summary->counts.connections;
-    counts.attempted = summary->counts.attempted;
-    counts.ambiguous = summary->counts.ambiguous;
-    counts.anomalous = summary->counts.anomalous;
-    counts.untracked = summary->counts.untracked;
-    memcpy(counts.outcomes, summary->counts.outcomes, sizeof counts.outcomes);
-    memcpy(counts.anomaly_kinds, summary->counts.anomaly_kinds, sizeof counts.anomaly_kinds);
     for (guint leg = 0; leg < TRIAGE_LEG_COUNT; leg++)
         summarise_sketch(summary->legs[leg], &summaries[leg]);
     memcpy(tally.votes, summary->counts.capture_points, sizeof tally.votes);
 
     set_capture(report, summary);
-    triage_report_add_table(report, triage_rtt_connections_table(&counts));
-    triage_report_add_table(report, triage_rtt_anomalies_table(&counts));
+    triage_report_add_table(report, triage_rtt_connections_table(&summary->counts.rtt));
+    triage_report_add_table(report, triage_rtt_anomalies_table(&summary->counts.rtt));
     table = triage_rtt_statistics_table(summaries);
     triage_table_add_footnote(table, "Across captures: from the merged log buckets, within 1 % of the exact values.");
     triage_report_add_table(report, table);
@@ -299,18 +284,7 @@ static triage_report *policy_report(const triage_summary *summary, const triage_
     triage_report_add_table(report, table);
 
     table = triage_table_new("findings", "Findings", TRIAGE_SHAPE_LIST);
-    triage_table_add_column(table, "rule", "Rule", TRIAGE_CELL_STRING);
-    triage_table_add_column(table, "severity", "Severity", TRIAGE_CELL_STRING);
-    triage_table_add_column(table, "evidence", "Evidence", TRIAGE_CELL_STRING);
-    triage_table_add_column(table, "port_only", "Port only", TRIAGE_CELL_BOOLEAN);
-    triage_table_add_column(table, "message", "Message", TRIAGE_CELL_STRING);
-    triage_table_set_text_below(table, "message");
-    triage_table_add_column(table, "connections", "Connections", TRIAGE_CELL_INTEGER);
-    triage_table_add_column(table, "matched_packets", "Matched packets", TRIAGE_CELL_INTEGER);
-    triage_table_add_column(table, "packets", "Packets", TRIAGE_CELL_INTEGER);
-    triage_table_add_column(table, "bytes", "Bytes", TRIAGE_CELL_INTEGER);
-    triage_table_add_column(table, "first", "First", TRIAGE_CELL_TIMESTAMP);
-    triage_table_add_column(table, "last", "Last", TRIAGE_CELL_TIMESTAMP);
+    triage_policy_add_finding_columns(table, FALSE);
     add_capture_columns(table);
     triage_table_add_column(table, "endpoints", "Connections", TRIAGE_CELL_TABLE);
     for (guint i = 0; i < count; i++) {
@@ -369,16 +343,6 @@ static triage_report *policy_report(const triage_summary *summary, const triage_
 
 /* ---- dests ------------------------------------------------------------------- */
 
-static void add_traffic_columns(triage_table *table)
-{
-    triage_table_add_column(table, "connections", "Connections", TRIAGE_CELL_INTEGER);
-    triage_table_add_column(table, "packets_to", "Packets to", TRIAGE_CELL_INTEGER);
-    triage_table_add_column(table, "bytes_to", "Bytes to", TRIAGE_CELL_INTEGER);
-    triage_table_add_column(table, "packets_from", "Packets from", TRIAGE_CELL_INTEGER);
-    triage_table_add_column(table, "bytes_from", "Bytes from", TRIAGE_CELL_INTEGER);
-    triage_table_add_column(table, "initiators", "Initiators", TRIAGE_CELL_INTEGER);
-}
-
 static void add_traffic_cells(triage_table *table, const triage_summary_traffic *traffic, const triage_distinct *initiators)
 {
     triage_table_add_integer(table, (gint64)traffic->connections);
@@ -435,7 +399,7 @@ static triage_table *ports_table(const triage_summary_destination *destination, 
     triage_table_add_column(table, "port", "Port", TRIAGE_CELL_INTEGER);
     triage_table_add_column(table, "service", "Service", TRIAGE_CELL_STRING);
     triage_table_add_column(table, "inferred", "Inferred", TRIAGE_CELL_BOOLEAN);
-    add_traffic_columns(table);
+    triage_dests_add_traffic_columns(table);
     for (guint i = 0; i < shown; i++) {
         const triage_summary_port *port = ports[i];
         char number[24];
@@ -544,7 +508,7 @@ static triage_report *dests_report(const triage_summary *summary, const triage_r
     set_capture(report, summary);
     triage_table_add_column(table, "address", "Address", TRIAGE_CELL_STRING);
     triage_table_add_column(table, "direction", "Direction", TRIAGE_CELL_STRING);
-    add_traffic_columns(table);
+    triage_dests_add_traffic_columns(table);
     triage_table_add_column(table, "first", "First seen", TRIAGE_CELL_TIMESTAMP);
     triage_table_add_column(table, "last", "Last seen", TRIAGE_CELL_TIMESTAMP);
     triage_table_add_column(table, "country", "Country", TRIAGE_CELL_STRING);

@@ -405,14 +405,14 @@ static gboolean read_counts(reader *r, const json_node *object, triage_summary_c
 {
     const json_node *inner = get_object(r, object, "counts");
     guint saved = enter_member(r, "counts");
-    gboolean ok = inner != NULL && get_count(r, inner, "connections", &counts->connections)
-               && get_count(r, inner, "attempted", &counts->attempted)
-               && get_count(r, inner, "ambiguous", &counts->ambiguous)
-               && get_count(r, inner, "anomalous", &counts->anomalous)
-               && get_count(r, inner, "untracked", &counts->untracked)
-               && read_word_counts(r, inner, "outcomes", outcome_word, TRIAGE_OUTCOME_COUNT, counts->outcomes)
+    gboolean ok = inner != NULL && get_count(r, inner, "connections", &counts->rtt.connections)
+               && get_count(r, inner, "attempted", &counts->rtt.attempted)
+               && get_count(r, inner, "ambiguous", &counts->rtt.ambiguous)
+               && get_count(r, inner, "anomalous", &counts->rtt.anomalous)
+               && get_count(r, inner, "untracked", &counts->rtt.untracked)
+               && read_word_counts(r, inner, "outcomes", outcome_word, TRIAGE_OUTCOME_COUNT, counts->rtt.outcomes)
                && read_word_counts(r, inner, "anomalies", anomaly_word, TRIAGE_ANOMALY_KIND_COUNT,
-                                   counts->anomaly_kinds)
+                                   counts->rtt.anomaly_kinds)
                && read_word_counts(r, inner, "capture_points", point_word, TRIAGE_CAPTURE_POINT_COUNT,
                                    counts->capture_points);
     leave(r, saved);

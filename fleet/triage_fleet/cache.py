@@ -12,6 +12,7 @@ file).  Failures are not kept: a re-run tries them again.
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 
@@ -91,6 +92,17 @@ class Cache:
                 return handle.read()
         except OSError:
             return None
+
+    def store_file(self, key, path):
+        """Keeps a copy of a document file."""
+        if not self.folder or not key:
+            return
+        target = self._path(key)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=os.path.dirname(target), suffix=".part")
+        os.close(handle)
+        shutil.copyfile(path, temporary)
+        os.replace(temporary, target)
 
     def store(self, key, document):
         if not self.folder or not key:

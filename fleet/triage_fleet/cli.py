@@ -116,17 +116,24 @@ def merge_command(option):
 
 
 def merge_fleet(command, out, documents, top):
-    """The fleet report in every format; the merge's complaints, if any."""
-    problems = []
-    listing = "\n".join(documents) + "\n"
-    for extension, fmt in (("txt", "text"), ("csv", "csv"), ("json", "json"), ("html", "html")):
-        target = os.path.join(out, "fleet." + extension)
-        finished = subprocess.run(command + ["--format", fmt, "--top", str(top), "--output", target, "--from", "-"],
-                                  input=listing, capture_output=True, text=True)
-        if finished.returncode != 0:
-            problems.append(finished.stderr.strip() or f"triage-merge exited with {finished.returncode}")
-            if finished.returncode == 1 and os.path.exists(target):
-                os.remove(target)
+    """The fleet report in every format; the merge's complaints, if any.
+    The captures are merged once, into fleet.json; the other formats are
+    made from that one document (the merge of one fleet document is the
+    same report)."""
+    fleet_json = os.path.join(out, "fleet.json")
+    finished = subprocess.run(command + ["--format", "json", "--top", str(top), "--output", fleet_json, "--from", "-"],
+                              input="\n".join(documents) + "\n", capture_output=True, text=True)
+    problems = [finished.stderr.strip()] if finished.returncode != 0 else []
+    if finished.returncode == 1:
+        if os.path.exists(fleet_json):
+            os.remove(fleet_json)
+        return problems or [f"triage-merge exited with {finished.returncode}"]
+    for extension, fmt in (("txt", "text"), ("csv", "csv"), ("html", "html")):
+        made = subprocess.run(command + ["--format", fmt, "--top", str(top), "--output",
+                                         os.path.join(out, "fleet." + extension), fleet_json],
+                              capture_output=True, text=True)
+        if made.returncode != 0:
+            problems.append(made.stderr.strip() or f"triage-merge exited with {made.returncode}")
     return problems
 
 
@@ -175,7 +182,13 @@ def main(argv=None):
         runner = RUNNERS[options.engine]
         for index, result in runner(job_path, pending, captures, jobs=options.jobs, scheduler=options.scheduler):
             results[index] = result
-            if result["status"] == "ok":
+            if result["status"] == "ok" and "document_file" in result:
+                # written by a GNU parallel job: moved, not read
+                target = os.path.join(out, "captures", captures[index].name + ".json")
+                os.replace(result.pop("document_file"), target)
+                result["document_path"] = target
+                cache.store_file(keys[index], target)
+            elif result["status"] == "ok":
                 cache.store(keys[index], result["document"])
             progress.update(result)
     finally:
@@ -183,10 +196,10 @@ def main(argv=None):
 
     for index, capture in enumerate(captures):
         target = os.path.join(out, "captures", capture.name + ".json")
-        if results[index]["status"] == "ok":
+        if results[index]["status"] == "ok" and "document" in results[index]:
             with open(target, "w", encoding="utf-8") as handle:
                 handle.write(results[index]["document"] + "\n")
-        elif os.path.exists(target):
+        elif results[index]["status"] != "ok" and os.path.exists(target):
             os.remove(target)  # a stale report of an earlier run must not pass for this one
     write_status(out, captures, results)
     failed = [index for index in range(len(captures)) if results[index]["status"] != "ok"]

@@ -41,6 +41,13 @@ def dask_task(index, job_path):
 def main(arguments):
     job_path, results, index = arguments[0], arguments[1], int(arguments[2])
     result = run_index(job_path, index)
+    # The document goes to a file of its own, as tshark printed it: the
+    # client moves it into place instead of decoding it from the result.
+    if "document" in result:
+        document_file = os.path.join(results, f"{index}.document")
+        with open(document_file, "w", encoding="utf-8") as handle:
+            handle.write(result.pop("document") + "\n")
+        result["document_file"] = document_file
     target = os.path.join(results, f"{index}.json")
     with open(target + ".part", "w", encoding="utf-8") as handle:
         json.dump(result, handle)

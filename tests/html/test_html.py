@@ -216,7 +216,8 @@ class HtmlReport(SandboxTestCase):
         self.assertEqual(int(dom["kpis"]["dests.bytes"]["value"]), dests["totals"]["bytes"])
         # protocol overview
         self.assertEqual([(p["protocol"] or None, p["transport"], p["bytes"], p["connections"]) for p in dom["protocols"]],
-                         [(p["protocol"], p["transport"], p["bytes"], p["connections"]) for p in dests["protocols"]])
+                         [(p["protocol"], p["transport"], p["bytes"], p["connections"])
+                          for p in dests.get("protocols", [])])
         # countries
         expected = {c["country"]: c["bytes_to"] + c["bytes_from"] for c in dests["countries"] if c["country"]}
         self.assertEqual({code: shape["bytes"] for code, shape in dom["map"].items()},
@@ -272,6 +273,47 @@ class HtmlReport(SandboxTestCase):
             for name in os.listdir(shots):
                 if name != "html-map.png":
                     keep_screenshot(os.path.join(shots, name), name)
+
+    def test_fleet_page(self):
+        """A fleet report (triage-merge --format html) is the same page: the
+        header, totals, outcomes, per-server p50, destinations and findings
+        equal triage-merge's JSON of the same documents, and the per-capture
+        table is there."""
+        merge = os.environ.get("TRIAGE_MERGE")
+        if not merge:
+            raise AssertionError("TRIAGE_MERGE must name the built triage-merge")
+        documents = []
+        for name, capture in (("vm-policy", LAB), ("vm-mixed", os.path.join(GENERATED, "mixed.pcap"))):
+            staged = self.sandbox.stage(capture)
+            result = subprocess.run(self.sandbox.command("tshark", ["-r", staged, "-q", "-z",
+                                                                    f"triage,format=json,name={name}"]),
+                                    capture_output=True, cwd=self.sandbox.inputs, timeout=600)
+            self.assertEqual(result.returncode, 0, result.stderr[-2000:])
+            path = os.path.join(self.out, name + ".json")
+            with open(path, "wb") as handle:
+                handle.write(result.stdout)
+            documents.append(path)
+        page_path = os.path.join(self.out, "fleet.html")
+        fleet = subprocess.run([merge, "--format", "json", "--top", "1000", "--dests-top", "1000"] + documents,
+                               capture_output=True, text=True, check=True)
+        subprocess.run([merge, "--format", "html", "--top", "1000", "--dests-top", "1000", "--output", page_path]
+                       + documents, check=True)
+        document = json.loads(fleet.stdout)
+        with open(page_path, encoding="utf-8") as handle:
+            page = handle.read()
+        self.assert_self_contained(page)
+        shots = os.path.join(self.out, "fleet-screenshots")
+        os.makedirs(shots, exist_ok=True)
+        seen = drive(page_path, "--screenshots", shots)
+        self.assert_clean_load(seen, page_path)
+        self.assert_page_equals_json(document, seen)
+        self.assertEqual(int(seen["dom"]["header"]["packets"]["value"]),
+                         (sum(report_of(parse_single_json(open(d).read()), "rtt")["capture"]["packets"]
+                                 for d in documents)))
+        self.assertIn("vm-mixed", page)
+        self.assertTrue(os.path.getsize(os.path.join(shots, "html-page.png")) > 1000)
+        if os.environ.get("TRIAGE_UPDATE_SCREENSHOTS"):
+            keep_screenshot(os.path.join(shots, "html-page.png"), "html-fleet.png")
 
     def test_many_outcomes(self):
         """The generator's mixed capture: every outcome, several servers, DNS."""
