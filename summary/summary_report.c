@@ -35,7 +35,9 @@ static void add_address_cell(triage_table *table, const triage_address *address)
 static void add_capture_columns(triage_table *table)
 {
     triage_table_add_column(table, "captures", "Captures", TRIAGE_CELL_INTEGER);
-    triage_table_add_column(table, "capture_names", "Capture names", TRIAGE_CELL_STRING);
+    triage_table_add_column(table, "capture_names", "From", TRIAGE_CELL_STRING);
+    /* two hundred names do not fit a text column: under the row instead */
+    triage_table_set_text_below(table, "capture_names");
 }
 
 static void add_capture_cells(triage_table *table, const triage_name_set *set)
