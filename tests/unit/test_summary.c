@@ -125,9 +125,9 @@ static triage_summary *one_connection(const char *capture, triage_capture_point 
 
     row->packets = 9;
     summary->packets = 9;
-    summary->counts.connections = 1;
-    summary->counts.attempted = 1;
-    summary->counts.outcomes[TRIAGE_OUTCOME_COMPLETED] = 1;
+    summary->counts.rtt.connections = 1;
+    summary->counts.rtt.attempted = 1;
+    summary->counts.rtt.outcomes[TRIAGE_OUTCOME_COMPLETED] = 1;
     summary->counts.capture_points[point] = 1;
     triage_log_sketch_add(summary->legs[TRIAGE_LEG_HANDSHAKE], handshake_ns);
     server_row->connections = 1;
@@ -168,11 +168,11 @@ static void check_one_connection_kept(triage_summary *a, triage_summary *b, gint
 
     g_assert_true(triage_summary_merge(fleet, a, &error));
     g_assert_true(triage_summary_merge(fleet, b, &error));
-    g_assert_cmpuint(fleet->counts.connections, ==, 2);
+    g_assert_cmpuint(fleet->counts.rtt.connections, ==, 2);
     counted = triage_summary_deduplicated(fleet, &merged);
     g_assert_cmpuint(merged, ==, 1);
-    g_assert_cmpuint(counted->counts.connections, ==, 1);
-    g_assert_cmpuint(counted->counts.outcomes[TRIAGE_OUTCOME_COMPLETED], ==, 1);
+    g_assert_cmpuint(counted->counts.rtt.connections, ==, 1);
+    g_assert_cmpuint(counted->counts.rtt.outcomes[TRIAGE_OUTCOME_COMPLETED], ==, 1);
     g_assert_cmpuint(triage_log_sketch_count(counted->legs[TRIAGE_LEG_HANDSHAKE]), ==, 1);
     g_assert_cmpint(triage_log_sketch_index(triage_log_sketch_percentile(counted->legs[TRIAGE_LEG_HANDSHAKE], 50)),
                     ==, triage_log_sketch_index(kept_ns));
@@ -180,7 +180,7 @@ static void check_one_connection_kept(triage_summary *a, triage_summary *b, gint
     g_assert_cmpuint(triage_summary_destination_get(counted, &server)->traffic.packets_to, ==, 5);
     g_assert_cmpuint(triage_summary_destination_get(counted, &server)->traffic.connections, ==, 1);
     /* the merged summary itself keeps both views, so it merges on */
-    g_assert_cmpuint(fleet->counts.connections, ==, 2);
+    g_assert_cmpuint(fleet->counts.rtt.connections, ==, 2);
     triage_summary_free(counted);
     triage_summary_free(fleet);
 }
@@ -217,7 +217,7 @@ static void test_same_capture_twice_is_refused(void)
     g_assert_true(triage_summary_merge(fleet, a, &error));
     g_assert_false(triage_summary_merge(fleet, b, &error));
     g_assert_nonnull(strstr(error, "\"vm-1\" is given twice"));
-    g_assert_cmpuint(fleet->counts.connections, ==, 1); /* refused before anything was added */
+    g_assert_cmpuint(fleet->counts.rtt.connections, ==, 1); /* refused before anything was added */
     g_free(error);
     triage_summary_free(a);
     triage_summary_free(b);
