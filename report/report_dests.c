@@ -81,6 +81,18 @@ void triage_dests_add_traffic_columns(triage_table *table)
     triage_table_add_column(table, "initiators", "Initiators", TRIAGE_CELL_INTEGER);
 }
 
+void triage_dests_add_destination_columns(triage_table *table)
+{
+    triage_table_add_column(table, "address", "Address", TRIAGE_CELL_STRING);
+    triage_table_add_column(table, "direction", "Direction", TRIAGE_CELL_STRING);
+    triage_dests_add_traffic_columns(table);
+    triage_table_add_column(table, "first", "First seen", TRIAGE_CELL_TIMESTAMP);
+    triage_table_add_column(table, "last", "Last seen", TRIAGE_CELL_TIMESTAMP);
+    triage_table_add_column(table, "country", "Country", TRIAGE_CELL_STRING);
+    triage_table_add_column(table, "asn", "AS", TRIAGE_CELL_STRING);
+    triage_table_add_column(table, "ports_total", "Ports", TRIAGE_CELL_INTEGER);
+}
+
 static void add_transport_cell(triage_table *table, guint8 transport, const dests_context *context)
 {
     char number[24];
@@ -133,14 +145,7 @@ static triage_table *destinations_table(const triage_destinations *destinations,
                            : g_strdup_printf("Destinations (top %u by %s)", top, sort_word(sort));
     triage_table *table = triage_table_new("destinations", title, TRIAGE_SHAPE_LIST);
     g_free(title);
-    triage_table_add_column(table, "address", "Address", TRIAGE_CELL_STRING);
-    triage_table_add_column(table, "direction", "Direction", TRIAGE_CELL_STRING);
-    triage_dests_add_traffic_columns(table);
-    triage_table_add_column(table, "first", "First seen", TRIAGE_CELL_TIMESTAMP);
-    triage_table_add_column(table, "last", "Last seen", TRIAGE_CELL_TIMESTAMP);
-    triage_table_add_column(table, "country", "Country", TRIAGE_CELL_STRING);
-    triage_table_add_column(table, "asn", "AS", TRIAGE_CELL_STRING);
-    triage_table_add_column(table, "ports_total", "Ports", TRIAGE_CELL_INTEGER);
+    triage_dests_add_destination_columns(table);
     triage_table_add_column(table, "ports", "Ports", TRIAGE_CELL_TABLE);
 
     guint count = triage_destinations_count(destinations);

@@ -44,5 +44,8 @@ triage_report *triage_dests_report_build(const triage_report_source *source, con
 /* connections, packets_to, bytes_to, packets_from, bytes_from, initiators:
  * the traffic columns of destination and port rows, for the fleet report. */
 void triage_dests_add_traffic_columns(triage_table *table);
+/* A destination row's columns from address to ports_total (the nested
+ * ports table is the caller's). */
+void triage_dests_add_destination_columns(triage_table *table);
 
 #endif

@@ -491,7 +491,7 @@ static gint compare_lookups(gconstpointer a, gconstpointer b, gpointer user_data
     return left->first_frame < right->first_frame ? -1 : left->first_frame > right->first_frame;
 }
 
-static triage_table *lookups_table(const report_input *input)
+triage_table *triage_policy_lookups_table_new(gboolean with_frames)
 {
     triage_table *table = triage_table_new("lookups", "DNS lookups of listed names", TRIAGE_SHAPE_LIST);
     triage_table_add_column(table, "rule", "Rule", TRIAGE_CELL_STRING);
@@ -502,10 +502,18 @@ static triage_table *lookups_table(const report_input *input)
     triage_table_add_column(table, "client", "Client", TRIAGE_CELL_STRING);
     triage_table_add_column(table, "name", "Name", TRIAGE_CELL_STRING);
     triage_table_add_column(table, "queries", "Queries", TRIAGE_CELL_INTEGER);
-    triage_table_add_column(table, "first_frame", "First frame", TRIAGE_CELL_INTEGER);
-    triage_table_add_column(table, "last_frame", "Last frame", TRIAGE_CELL_INTEGER);
+    if (with_frames) {
+        triage_table_add_column(table, "first_frame", "First frame", TRIAGE_CELL_INTEGER);
+        triage_table_add_column(table, "last_frame", "Last frame", TRIAGE_CELL_INTEGER);
+    }
     triage_table_add_column(table, "first", "First", TRIAGE_CELL_TIMESTAMP);
     triage_table_add_column(table, "last", "Last", TRIAGE_CELL_TIMESTAMP);
+    return table;
+}
+
+static triage_table *lookups_table(const report_input *input)
+{
+    triage_table *table = triage_policy_lookups_table_new(TRUE);
     if (input->engine == NULL || input->policy == NULL)
         return table;
     GPtrArray *order = g_ptr_array_new();

@@ -48,5 +48,7 @@ triage_report *triage_policy_report_build(const triage_report_source *source, co
 /* The findings table's columns from rule to last (the frame columns only
  * with_frames: a fleet's findings span captures), for the fleet report. */
 void triage_policy_add_finding_columns(triage_table *table, gboolean with_frames);
+/* The lookups table with its columns and no rows (frames: as above). */
+triage_table *triage_policy_lookups_table_new(gboolean with_frames);
 
 #endif

@@ -312,17 +312,7 @@ static triage_report *policy_report(const triage_summary *summary, const triage_
     g_free(findings);
 
     lookups = triage_summary_lookups_sorted(summary, &count);
-    table = triage_table_new("lookups", "DNS lookups of listed names", TRIAGE_SHAPE_LIST);
-    triage_table_add_column(table, "rule", "Rule", TRIAGE_CELL_STRING);
-    triage_table_add_column(table, "severity", "Severity", TRIAGE_CELL_STRING);
-    triage_table_add_column(table, "evidence", "Evidence", TRIAGE_CELL_STRING);
-    triage_table_add_column(table, "message", "Message", TRIAGE_CELL_STRING);
-    triage_table_set_text_below(table, "message");
-    triage_table_add_column(table, "client", "Client", TRIAGE_CELL_STRING);
-    triage_table_add_column(table, "name", "Name", TRIAGE_CELL_STRING);
-    triage_table_add_column(table, "queries", "Queries", TRIAGE_CELL_INTEGER);
-    triage_table_add_column(table, "first", "First", TRIAGE_CELL_TIMESTAMP);
-    triage_table_add_column(table, "last", "Last", TRIAGE_CELL_TIMESTAMP);
+    table = triage_policy_lookups_table_new(FALSE);
     add_capture_columns(table);
     for (guint i = 0; i < count; i++) {
         const triage_summary_lookup *lookup = lookups[i];
@@ -508,14 +498,7 @@ static triage_report *dests_report(const triage_summary *summary, const triage_r
     g_free(title);
     g_qsort_with_data(rows, count, sizeof *rows, compare_destinations, GINT_TO_POINTER(options->sort));
     set_capture(report, summary);
-    triage_table_add_column(table, "address", "Address", TRIAGE_CELL_STRING);
-    triage_table_add_column(table, "direction", "Direction", TRIAGE_CELL_STRING);
-    triage_dests_add_traffic_columns(table);
-    triage_table_add_column(table, "first", "First seen", TRIAGE_CELL_TIMESTAMP);
-    triage_table_add_column(table, "last", "Last seen", TRIAGE_CELL_TIMESTAMP);
-    triage_table_add_column(table, "country", "Country", TRIAGE_CELL_STRING);
-    triage_table_add_column(table, "asn", "AS", TRIAGE_CELL_STRING);
-    triage_table_add_column(table, "ports_total", "Ports", TRIAGE_CELL_INTEGER);
+    triage_dests_add_destination_columns(table);
     add_capture_columns(table);
     triage_table_add_column(table, "ports", "Ports", TRIAGE_CELL_TABLE);
     shown = shown_rows(count, top);
