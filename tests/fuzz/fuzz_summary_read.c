@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "json_tree.h"
+#include "support/fuzz_assert.h"
 #include "report.h"
 #include "report_source.h"
 #include "summary_json.h"
@@ -37,8 +38,7 @@ int LLVMFuzzerTestOneInput(const guint8 *data, size_t size)
 
     summary = triage_summary_read_document((const char *)data, size, &error);
     if (summary == NULL) {
-        if (error == NULL)
-            __builtin_trap(); /* a refusal always says why */
+        FUZZ_ASSERT(error != NULL && *error != '\0'); /* a refusal always says why */
         g_free(error);
         return 0;
     }
@@ -47,19 +47,15 @@ int LLVMFuzzerTestOneInput(const guint8 *data, size_t size)
     g_string_append(document, first->str);
     g_string_append_c(document, '}');
     again = triage_summary_read_document(document->str, document->len, &error);
-    if (again == NULL)
-        __builtin_trap(); /* what was written must read back */
+    FUZZ_ASSERT(again != NULL); /* what was written must read back */
     second = text_of(again);
-    if (strcmp(first->str, second->str) != 0)
-        __builtin_trap();
+    FUZZ_ASSERT(strcmp(first->str, second->str) == 0);
 
     copy = triage_summary_new();
-    if (!triage_summary_merge(copy, summary, &error))
-        __builtin_trap();
+    FUZZ_ASSERT(triage_summary_merge(copy, summary, &error));
     g_string_free(second, TRUE);
     second = text_of(copy);
-    if (strcmp(first->str, second->str) != 0)
-        __builtin_trap(); /* merging into nothing is the identity */
+    FUZZ_ASSERT(strcmp(first->str, second->str) == 0); /* merging into nothing is the identity */
 
     triage_report_options_init(&options);
     for (guint kind = 0; kind < TRIAGE_FLEET_REPORT_COUNT; kind++) {
