@@ -104,7 +104,8 @@ compile_suite() {
         if ! ${CC:-cc} -std=gnu11 -fsyntax-only -Wall -Wextra -Wno-missing-field-initializers -Werror \
                 -fvisibility=hidden -fPIC -DWS_BUILD_DLL -DTRIAGE_VERSION=\"0.0.0\" \
                 -I"$include" "${glib_flags[@]}" \
-                -I"$repo/plugin" -I"$repo/glue" -I"$repo/tap" -I"$repo/report" -I"$repo/ui_menus" "$source"; then
+                -I"$repo/plugin" -I"$repo/glue" -I"$repo/tap" -I"$repo/report" -I"$repo/summary" -I"$repo/ui_menus" \
+                "$source"; then
             echo "FAIL $suite ${source#$repo/}"
             failed=1
         fi
