@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * summary.c — the summary's rows, their merge and their fixed order (see
- * summary.h).  Every order here is total, so two summaries with the same
- * content list their rows the same way, whichever merges made them.
+ * summary.c — the summary's rows, their keys and their merge (see
+ * summary.h).  Their fixed order is summary_order.c's; counting a shared
+ * connection once is summary_dedup.c's.
  */
 #include "summary.h"
 
@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "byte_hash.h"
+#include "summary_keys.h"
 
 /* GLib 2.74 (Debian 12) has no g_hash_table_get_values_as_array. */
 gpointer *triage_hash_table_values(GHashTable *table, guint *count)
@@ -74,14 +75,13 @@ static guint hash_optional(guint hash, const char *text)
     return text == NULL ? triage_hash_bytes(hash, "", 1) : triage_hash_bytes(hash, text, strlen(text) + 1);
 }
 
-static int compare_addresses(const triage_address *left, const triage_address *right)
+int triage_summary_compare_addresses(const triage_address *left, const triage_address *right)
 {
     if (left->family != right->family)
         return left->family < right->family ? -1 : 1;
     return memcmp(left->bytes, right->bytes, sizeof left->bytes);
 }
 
-#define COMPARE_NUMBERS(a, b) (((a) > (b)) - ((a) < (b)))
 
 /* ---- traffic ----------------------------------------------------------- */
 
@@ -115,7 +115,7 @@ static guint server_hash(gconstpointer key)
 static gboolean server_equal(gconstpointer a, gconstpointer b)
 {
     const triage_summary_server *left = a, *right = b;
-    return left->port == right->port && compare_addresses(&left->address, &right->address) == 0;
+    return left->port == right->port && triage_summary_compare_addresses(&left->address, &right->address) == 0;
 }
 
 static void server_free(gpointer data)
@@ -136,7 +136,7 @@ static guint destination_hash(gconstpointer key)
 static gboolean destination_equal(gconstpointer a, gconstpointer b)
 {
     const triage_summary_destination *left = a, *right = b;
-    return compare_addresses(&left->address, &right->address) == 0;
+    return triage_summary_compare_addresses(&left->address, &right->address) == 0;
 }
 
 static guint port_hash(gconstpointer key)
@@ -180,7 +180,7 @@ static guint finding_hash(gconstpointer key)
     return hash ^ (guint)finding->port_only;
 }
 
-static int finding_compare_keys(const triage_summary_finding *left, const triage_summary_finding *right)
+int triage_summary_finding_compare_keys(const triage_summary_finding *left, const triage_summary_finding *right)
 {
     int order;
     if ((order = compare_optional(left->rule, right->rule)) != 0)
@@ -196,7 +196,7 @@ static int finding_compare_keys(const triage_summary_finding *left, const triage
 
 static gboolean finding_equal(gconstpointer a, gconstpointer b)
 {
-    return finding_compare_keys(a, b) == 0;
+    return triage_summary_finding_compare_keys(a, b) == 0;
 }
 
 static guint endpoint_hash(gconstpointer key)
@@ -210,7 +210,7 @@ static guint endpoint_hash(gconstpointer key)
     return triage_hash_bytes(hash, &endpoint->port, sizeof endpoint->port);
 }
 
-static int endpoint_compare_keys(const triage_summary_endpoint *left, const triage_summary_endpoint *right)
+int triage_summary_endpoint_compare_keys(const triage_summary_endpoint *left, const triage_summary_endpoint *right)
 {
     int order;
     if ((order = compare_optional(left->client, right->client)) != 0)
@@ -228,7 +228,7 @@ static int endpoint_compare_keys(const triage_summary_endpoint *left, const tria
 
 static gboolean endpoint_equal(gconstpointer a, gconstpointer b)
 {
-    return endpoint_compare_keys(a, b) == 0;
+    return triage_summary_endpoint_compare_keys(a, b) == 0;
 }
 
 static void endpoint_free(gpointer data)
@@ -266,7 +266,7 @@ static guint lookup_hash(gconstpointer key)
     return hash_optional(hash, lookup->name);
 }
 
-static int lookup_compare_keys(const triage_summary_lookup *left, const triage_summary_lookup *right)
+int triage_summary_lookup_compare_keys(const triage_summary_lookup *left, const triage_summary_lookup *right)
 {
     int order;
     if ((order = compare_optional(left->rule, right->rule)) != 0)
@@ -284,7 +284,7 @@ static int lookup_compare_keys(const triage_summary_lookup *left, const triage_s
 
 static gboolean lookup_equal(gconstpointer a, gconstpointer b)
 {
-    return lookup_compare_keys(a, b) == 0;
+    return triage_summary_lookup_compare_keys(a, b) == 0;
 }
 
 static void lookup_free(gpointer data)
@@ -314,14 +314,7 @@ static void top_destination_free(gpointer data)
     g_free(top);
 }
 
-/* Sightings are keyed by what two captures of one connection share. */
-typedef struct sighting_key {
-    triage_address client, server;
-    guint16 client_port, server_port;
-    guint32 isn;
-} sighting_key;
-
-static void key_of(const triage_summary_sighting *sighting, sighting_key *key)
+void triage_summary_sighting_key_of(const triage_summary_sighting *sighting, triage_summary_sighting_key *key)
 {
     memset(key, 0, sizeof *key);
     key->client = sighting->client;
@@ -333,20 +326,21 @@ static void key_of(const triage_summary_sighting *sighting, sighting_key *key)
 
 static guint sighting_key_hash(gconstpointer key)
 {
-    return triage_hash_bytes(TRIAGE_HASH_SEED, key, sizeof(sighting_key));
+    return triage_hash_bytes(TRIAGE_HASH_SEED, key, sizeof(triage_summary_sighting_key));
 }
 
 static gboolean sighting_key_equal(gconstpointer a, gconstpointer b)
 {
-    return memcmp(a, b, sizeof(sighting_key)) == 0;
+    return memcmp(a, b, sizeof(triage_summary_sighting_key)) == 0;
 }
 
-static int sighting_key_compare(const sighting_key *left, const sighting_key *right)
+int triage_summary_sighting_key_compare(const triage_summary_sighting_key *left,
+                                        const triage_summary_sighting_key *right)
 {
     int order;
-    if ((order = compare_addresses(&left->client, &right->client)) != 0)
+    if ((order = triage_summary_compare_addresses(&left->client, &right->client)) != 0)
         return order;
-    if ((order = compare_addresses(&left->server, &right->server)) != 0)
+    if ((order = triage_summary_compare_addresses(&left->server, &right->server)) != 0)
         return order;
     if (left->client_port != right->client_port)
         return COMPARE_NUMBERS(left->client_port, right->client_port);
@@ -585,11 +579,11 @@ static int compare_sightings(gconstpointer a, gconstpointer b)
 
 void triage_summary_add_sighting(triage_summary *summary, const triage_summary_sighting *sighting)
 {
-    sighting_key key;
+    triage_summary_sighting_key key;
     GPtrArray *list;
     triage_summary_sighting *copy;
 
-    key_of(sighting, &key);
+    triage_summary_sighting_key_of(sighting, &key);
     list = g_hash_table_lookup(summary->sightings, &key);
     if (list == NULL) {
         list = g_ptr_array_new_with_free_func(g_free);
@@ -815,283 +809,3 @@ gboolean triage_summary_merge(triage_summary *target, const triage_summary *sour
     return TRUE;
 }
 
-/* ---- fixed orders ------------------------------------------------------------ */
-
-static int compare_server_rows(const void *a, const void *b)
-{
-    const triage_summary_server *left = *(triage_summary_server *const *)a;
-    const triage_summary_server *right = *(triage_summary_server *const *)b;
-    int order;
-
-    if (left->connections != right->connections)
-        return left->connections > right->connections ? -1 : 1;
-    if ((order = compare_addresses(&left->address, &right->address)) != 0)
-        return order;
-    return COMPARE_NUMBERS(left->port, right->port);
-}
-
-triage_summary_server **triage_summary_servers_sorted(const triage_summary *summary, guint *count)
-{
-    triage_summary_server **rows = (triage_summary_server **)g_hash_table_get_keys_as_array(summary->servers, count);
-    qsort(rows, *count, sizeof *rows, compare_server_rows);
-    return rows;
-}
-
-static int compare_destination_rows(const void *a, const void *b)
-{
-    const triage_summary_destination *left = *(triage_summary_destination *const *)a;
-    const triage_summary_destination *right = *(triage_summary_destination *const *)b;
-
-    if (left->traffic.connections != right->traffic.connections)
-        return left->traffic.connections > right->traffic.connections ? -1 : 1;
-    return compare_addresses(&left->address, &right->address);
-}
-
-triage_summary_destination **triage_summary_destinations_sorted(const triage_summary *summary, guint *count)
-{
-    triage_summary_destination **rows =
-        (triage_summary_destination **)g_hash_table_get_keys_as_array(summary->destinations, count);
-    qsort(rows, *count, sizeof *rows, compare_destination_rows);
-    return rows;
-}
-
-static int compare_port_rows(const void *a, const void *b)
-{
-    const triage_summary_port *left = *(triage_summary_port *const *)a;
-    const triage_summary_port *right = *(triage_summary_port *const *)b;
-
-    if (left->traffic.connections != right->traffic.connections)
-        return left->traffic.connections > right->traffic.connections ? -1 : 1;
-    if (left->transport != right->transport)
-        return COMPARE_NUMBERS(left->transport, right->transport);
-    return COMPARE_NUMBERS(left->port, right->port);
-}
-
-triage_summary_port **triage_summary_ports_sorted(const triage_summary_destination *destination, guint *count)
-{
-    triage_summary_port **rows = (triage_summary_port **)g_hash_table_get_keys_as_array(destination->ports, count);
-    qsort(rows, *count, sizeof *rows, compare_port_rows);
-    return rows;
-}
-
-static guint severity_rank(const char *severity)
-{
-    static const char *const order[] = {"error", "warn", "note", "chat"};
-    for (guint i = 0; i < G_N_ELEMENTS(order); i++)
-        if (severity != NULL && strcmp(severity, order[i]) == 0)
-            return i;
-    return G_N_ELEMENTS(order);
-}
-
-static int compare_finding_rows(const void *a, const void *b)
-{
-    const triage_summary_finding *left = *(triage_summary_finding *const *)a;
-    const triage_summary_finding *right = *(triage_summary_finding *const *)b;
-    guint left_rank = severity_rank(left->severity), right_rank = severity_rank(right->severity);
-
-    if (left_rank != right_rank)
-        return COMPARE_NUMBERS(left_rank, right_rank);
-    if (left->connections != right->connections)
-        return left->connections > right->connections ? -1 : 1;
-    return finding_compare_keys(left, right);
-}
-
-triage_summary_finding **triage_summary_findings_sorted(const triage_summary *summary, guint *count)
-{
-    triage_summary_finding **rows =
-        (triage_summary_finding **)g_hash_table_get_keys_as_array(summary->findings, count);
-    qsort(rows, *count, sizeof *rows, compare_finding_rows);
-    return rows;
-}
-
-static int compare_endpoint_rows(const void *a, const void *b)
-{
-    const triage_summary_endpoint *left = *(triage_summary_endpoint *const *)a;
-    const triage_summary_endpoint *right = *(triage_summary_endpoint *const *)b;
-
-    if (left->packets != right->packets)
-        return left->packets > right->packets ? -1 : 1;
-    return endpoint_compare_keys(left, right);
-}
-
-triage_summary_endpoint **triage_summary_endpoints_sorted(const triage_summary_finding *finding, guint *count)
-{
-    triage_summary_endpoint **rows =
-        (triage_summary_endpoint **)g_hash_table_get_keys_as_array(finding->endpoints, count);
-    qsort(rows, *count, sizeof *rows, compare_endpoint_rows);
-    return rows;
-}
-
-static int compare_lookup_rows(const void *a, const void *b)
-{
-    const triage_summary_lookup *left = *(triage_summary_lookup *const *)a;
-    const triage_summary_lookup *right = *(triage_summary_lookup *const *)b;
-    guint left_rank = severity_rank(left->severity), right_rank = severity_rank(right->severity);
-
-    if (left_rank != right_rank)
-        return COMPARE_NUMBERS(left_rank, right_rank);
-    if (left->queries != right->queries)
-        return left->queries > right->queries ? -1 : 1;
-    return lookup_compare_keys(left, right);
-}
-
-triage_summary_lookup **triage_summary_lookups_sorted(const triage_summary *summary, guint *count)
-{
-    triage_summary_lookup **rows = (triage_summary_lookup **)g_hash_table_get_keys_as_array(summary->lookups, count);
-    qsort(rows, *count, sizeof *rows, compare_lookup_rows);
-    return rows;
-}
-
-static int compare_capture_rows(const void *a, const void *b)
-{
-    const triage_summary_capture *left = *(triage_summary_capture *const *)a;
-    const triage_summary_capture *right = *(triage_summary_capture *const *)b;
-    return strcmp(left->name, right->name);
-}
-
-triage_summary_capture **triage_summary_captures_sorted(const triage_summary *summary, guint *count)
-{
-    triage_summary_capture **rows = (triage_summary_capture **)triage_hash_table_values(summary->captures, count);
-    qsort(rows, *count, sizeof *rows, compare_capture_rows);
-    return rows;
-}
-
-static int compare_sighting_lists(const void *a, const void *b)
-{
-    sighting_key left, right;
-    key_of(g_ptr_array_index(*(GPtrArray *const *)a, 0), &left);
-    key_of(g_ptr_array_index(*(GPtrArray *const *)b, 0), &right);
-    return sighting_key_compare(&left, &right);
-}
-
-GPtrArray **triage_summary_sightings_sorted(const triage_summary *summary, guint *count)
-{
-    GPtrArray **lists = (GPtrArray **)triage_hash_table_values(summary->sightings, count);
-    qsort(lists, *count, sizeof *lists, compare_sighting_lists);
-    return lists;
-}
-
-/* ---- one connection, counted once ---------------------------------------------- */
-
-static gboolean outcome_is_failure(guint8 outcome)
-{
-    return outcome == TRIAGE_OUTCOME_REFUSED || outcome == TRIAGE_OUTCOME_UNANSWERED
-        || outcome == TRIAGE_OUTCOME_INCOMPLETE || outcome == TRIAGE_OUTCOME_CLIENT_RESET;
-}
-
-static void traffic_take_out(triage_summary_traffic *traffic, const triage_summary_sighting *loser)
-{
-    if (traffic->connections > 0)
-        traffic->connections--;
-    traffic->packets_to -= MIN(traffic->packets_to, loser->packets_to);
-    traffic->bytes_to -= MIN(traffic->bytes_to, loser->bytes_to);
-    traffic->packets_from -= MIN(traffic->packets_from, loser->packets_from);
-    traffic->bytes_from -= MIN(traffic->bytes_from, loser->bytes_from);
-}
-
-/* Counters only lose what a sighting added to them; a document that says
- * otherwise (hand-made, damaged) floors them at zero rather than wrapping. */
-#define TAKE_ONE(counter) ((counter) -= (counter) > 0 ? 1 : 0)
-
-/* Takes one capture's view of a connection back out of the counters. */
-static void take_out(triage_summary *summary, const triage_summary_sighting *loser)
-{
-    triage_summary_counts *counts = &summary->counts;
-    triage_summary_server *server = triage_summary_server_get(summary, &loser->server, loser->server_port);
-
-    TAKE_ONE(counts->rtt.connections);
-    TAKE_ONE(counts->rtt.outcomes[loser->outcome]);
-    if (loser->attempted)
-        TAKE_ONE(counts->rtt.attempted);
-    if (loser->ambiguous)
-        TAKE_ONE(counts->rtt.ambiguous);
-    if (loser->anomalies != 0)
-        TAKE_ONE(counts->rtt.anomalous);
-    for (guint kind = 0; kind < TRIAGE_ANOMALY_KIND_COUNT; kind++)
-        if (loser->anomalies & (1u << kind))
-            TAKE_ONE(counts->rtt.anomaly_kinds[kind]);
-    TAKE_ONE(counts->capture_points[loser->capture_point]);
-    for (guint leg = 0; leg < TRIAGE_LEG_COUNT; leg++)
-        if (loser->has_leg & (1u << leg))
-            triage_log_sketch_remove(summary->legs[leg], loser->legs[leg]);
-
-    if (loser->outcome != TRIAGE_OUTCOME_NO_HANDSHAKE) {
-        TAKE_ONE(server->connections);
-        if (loser->outcome == TRIAGE_OUTCOME_COMPLETED)
-            TAKE_ONE(server->completed);
-        if (outcome_is_failure(loser->outcome))
-            TAKE_ONE(server->failed);
-        TAKE_ONE(server->capture_points[loser->capture_point]);
-        if (loser->has_leg & (1u << TRIAGE_LEG_HANDSHAKE))
-            triage_log_sketch_remove(server->handshake, loser->legs[TRIAGE_LEG_HANDSHAKE]);
-    }
-    if (loser->packets_to + loser->packets_from > 0) {
-        triage_summary_destination *destination = triage_summary_destination_get(summary, &loser->server);
-        traffic_take_out(&destination->traffic, loser);
-        traffic_take_out(&triage_summary_port_get(destination, TRIAGE_TRANSPORT_TCP, loser->server_port)->traffic,
-                         loser);
-    }
-}
-
-/* The view that stays: the capture at the client's side, else the first
- * capture by name (the list is in name order). */
-static guint winner_of(const GPtrArray *list)
-{
-    for (guint i = 0; i < list->len; i++)
-        if (((const triage_summary_sighting *)g_ptr_array_index(list, i))->capture_point == TRIAGE_CAPTURE_POINT_CLIENT)
-            return i;
-    return 0;
-}
-
-static gboolean slow_is_loser(const triage_summary *summary, const triage_summary_slow *slow)
-{
-    sighting_key key;
-    GPtrArray *list;
-
-    if (!slow->has_key)
-        return FALSE;
-    memset(&key, 0, sizeof key);
-    key.client = slow->client;
-    key.server = slow->server;
-    key.client_port = slow->client_port;
-    key.server_port = slow->server_port;
-    key.isn = slow->key_isn;
-    list = g_hash_table_lookup(summary->sightings, &key);
-    if (list == NULL || list->len < 2)
-        return FALSE;
-    return ((const triage_summary_sighting *)g_ptr_array_index(list, winner_of(list)))->capture != slow->capture;
-}
-
-triage_summary *triage_summary_deduplicated(const triage_summary *summary, guint64 *merged)
-{
-    triage_summary *copy = triage_summary_new();
-    GHashTableIter iter;
-    gpointer value;
-    char *error = NULL;
-
-    *merged = 0;
-    triage_summary_merge(copy, summary, &error);
-    g_free(error);
-    g_hash_table_iter_init(&iter, summary->sightings);
-    while (g_hash_table_iter_next(&iter, NULL, &value)) {
-        GPtrArray *list = value;
-        guint winner;
-
-        if (list->len < 2)
-            continue;
-        winner = winner_of(list);
-        for (guint i = 0; i < list->len; i++) {
-            if (i == winner)
-                continue;
-            take_out(copy, g_ptr_array_index(list, i));
-            (*merged)++;
-        }
-    }
-    for (guint i = 0; i < copy->slowest->len;) {
-        if (slow_is_loser(summary, &g_array_index(copy->slowest, triage_summary_slow, i)))
-            g_array_remove_index(copy->slowest, i);
-        else
-            i++;
-    }
-    return copy;
-}
