@@ -25,7 +25,7 @@ import traceback
 
 import pyatspi
 
-TIMEOUT = float(os.environ.get("TRIAGE_GUI_TIMEOUT", "60"))  # generous: CI runs it beside the tshark tests
+TIMEOUT = float(os.environ.get("TRIAGE_GUI_TIMEOUT", "120"))  # generous: a loaded CI machine once needed over 60 s for a table
 MENU_KEYS = {"Statistics": "alt+s", "Analyze": "alt+a"}
 NOTHING_COPIED = "(nothing copied yet)"
 # Containers whose children are packets: walking them costs seconds.

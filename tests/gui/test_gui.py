@@ -264,7 +264,7 @@ class GuiTestCase(unittest.TestCase):
         plan_path = cls.sandbox.write("plan.json", json.dumps(plan))
         command = cls.sandbox.command("env", [f"DISPLAY=:{display}", f"XDG_RUNTIME_DIR={cls.runtime}",
                                               "dbus-run-session", "--", SYSTEM_PYTHON, cls.driver, plan_path])
-        # The whole walk: each step has its own bound (TRIAGE_GUI_TIMEOUT); under
+        # The whole walk: each step has its own bound (TRIAGE_GUI_TIMEOUT, 120 s); under
         # CI load the walk took over 300 s while every step kept within its own.
         result = subprocess.run(command, capture_output=True, text=True, timeout=720, cwd=cls.sandbox.inputs)
         observations_path = os.path.join(cls.out, "observations.json")
