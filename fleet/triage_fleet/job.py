@@ -7,7 +7,6 @@ as curl's exit 18 on one side and as tshark's "cut short" on the other.
 tshark refuses -2 on a pipe, so everything stays single-pass.
 """
 import dataclasses
-import json
 import os
 import subprocess
 import time

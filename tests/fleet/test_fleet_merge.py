@@ -14,7 +14,6 @@ import json
 import math
 import os
 import shutil
-import unittest
 
 from fleet_support import fleet_report, generate_fleet, harness, merge, run_fleet, tshark_wrapper
 
