@@ -178,9 +178,8 @@ static triage_table *destinations_table(const triage_destinations *destinations,
     return table;
 }
 
-static triage_table *totals_table(const triage_destinations *destinations, const triage_connection_table *connections)
+triage_table *triage_dests_totals_table_new(void)
 {
-    const triage_destinations_totals *totals = triage_destinations_get_totals(destinations);
     triage_table *table = triage_table_new("totals", "Totals", TRIAGE_SHAPE_RECORD);
     triage_table_add_column(table, "destinations", "Destinations", TRIAGE_CELL_INTEGER);
     triage_table_add_column(table, "ports", "Destination ports", TRIAGE_CELL_INTEGER);
@@ -189,6 +188,13 @@ static triage_table *totals_table(const triage_destinations *destinations, const
     triage_table_add_column(table, "bytes", "Bytes", TRIAGE_CELL_INTEGER);
     triage_table_add_column(table, "untracked_connections", "Untracked connections", TRIAGE_CELL_INTEGER);
     triage_table_add_column(table, "untracked_packets", "Untracked packets", TRIAGE_CELL_INTEGER);
+    return table;
+}
+
+static triage_table *totals_table(const triage_destinations *destinations, const triage_connection_table *connections)
+{
+    const triage_destinations_totals *totals = triage_destinations_get_totals(destinations);
+    triage_table *table = triage_dests_totals_table_new();
     triage_table_begin_row(table);
     triage_table_add_integer(table, totals->destinations);
     triage_table_add_integer(table, totals->ports);

@@ -47,5 +47,7 @@ void triage_dests_add_traffic_columns(triage_table *table);
 /* A destination row's columns from address to ports_total (the nested
  * ports table is the caller's). */
 void triage_dests_add_destination_columns(triage_table *table);
+/* The totals record with its columns and no row. */
+triage_table *triage_dests_totals_table_new(void);
 
 #endif

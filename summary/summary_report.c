@@ -525,14 +525,7 @@ static triage_report *dests_report(const triage_summary *summary, const triage_r
                                      "or the first packet of a flow. \"to\" counts towards it.");
     triage_report_add_table(report, table);
 
-    table = triage_table_new("totals", "Totals", TRIAGE_SHAPE_RECORD);
-    triage_table_add_column(table, "destinations", "Destinations", TRIAGE_CELL_INTEGER);
-    triage_table_add_column(table, "ports", "Destination ports", TRIAGE_CELL_INTEGER);
-    triage_table_add_column(table, "connections", "Connections", TRIAGE_CELL_INTEGER);
-    triage_table_add_column(table, "packets", "Packets", TRIAGE_CELL_INTEGER);
-    triage_table_add_column(table, "bytes", "Bytes", TRIAGE_CELL_INTEGER);
-    triage_table_add_column(table, "untracked_connections", "Untracked connections", TRIAGE_CELL_INTEGER);
-    triage_table_add_column(table, "untracked_packets", "Untracked packets", TRIAGE_CELL_INTEGER);
+    table = triage_dests_totals_table_new();
     triage_table_begin_row(table);
     triage_table_add_integer(table, count);
     triage_table_add_integer(table, port_rows);
